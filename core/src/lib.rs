@@ -1,0 +1,3 @@
+#![doc = "cxkpi: customer-experience KPIs. See the README."]
+pub mod error;
+pub use error::{CxkpiError, Result};
