@@ -21,16 +21,35 @@ pub enum CxkpiError {
     MissingValue { arg: String, index: usize },
     /// An answer outside the declared scale.
     #[error("`{arg}[{index}]` = {value} is outside the scale {scale}")]
-    OutOfScale { arg: String, index: usize, value: f64, scale: String },
+    OutOfScale {
+        arg: String,
+        index: usize,
+        value: f64,
+        scale: String,
+    },
     /// An answer that should be a whole scale point but is not.
     #[error("`{arg}[{index}]` = {value} is not a whole scale point")]
-    NonInteger { arg: String, index: usize, value: f64 },
+    NonInteger {
+        arg: String,
+        index: usize,
+        value: f64,
+    },
     /// Two columns that must have the same length do not.
     #[error("`{arg}` has length {len} but `{other}` has length {other_len}")]
-    LengthMismatch { arg: String, len: usize, other: String, other_len: usize },
+    LengthMismatch {
+        arg: String,
+        len: usize,
+        other: String,
+        other_len: usize,
+    },
     /// A weight that is NaN, infinite or negative.
     #[error("`{arg}[{index}]` = {value} is not a valid weight ({reason})")]
-    InvalidWeight { arg: String, index: usize, value: f64, reason: String },
+    InvalidWeight {
+        arg: String,
+        index: usize,
+        value: f64,
+        reason: String,
+    },
     /// The weights of the rows that count sum to zero.
     #[error("`{arg}`: the weights of the {n} valid rows sum to zero")]
     ZeroWeightSum { arg: String, n: u64 },
@@ -39,7 +58,11 @@ pub enum CxkpiError {
     InvalidConfidence { value: f64 },
     /// A method or policy name that is not known.
     #[error("`{arg}` = \"{value}\" is not known; expected one of: {expected}")]
-    UnknownMethod { arg: String, value: String, expected: String },
+    UnknownMethod {
+        arg: String,
+        value: String,
+        expected: String,
+    },
     /// Any other argument with a value that cannot be used.
     #[error("`{arg}`: {message}")]
     InvalidArgument { arg: String, message: String },
@@ -106,22 +129,35 @@ impl CxkpiError {
         let (arg, index, value) = match self {
             CxkpiError::EmptyInput { arg } => (Some(arg.clone()), None, None),
             CxkpiError::MissingValue { arg, index } => (Some(arg.clone()), Some(*index), None),
-            CxkpiError::OutOfScale { arg, index, value, .. }
-            | CxkpiError::NonInteger { arg, index, value }
-            | CxkpiError::InvalidWeight { arg, index, value, .. } => {
-                (Some(arg.clone()), Some(*index), Some(*value))
+            CxkpiError::OutOfScale {
+                arg, index, value, ..
             }
+            | CxkpiError::NonInteger { arg, index, value }
+            | CxkpiError::InvalidWeight {
+                arg, index, value, ..
+            } => (Some(arg.clone()), Some(*index), Some(*value)),
             CxkpiError::LengthMismatch { arg, .. }
             | CxkpiError::ZeroWeightSum { arg, .. }
             | CxkpiError::UnknownMethod { arg, .. }
             | CxkpiError::InvalidArgument { arg, .. } => (Some(arg.clone()), None, None),
-            CxkpiError::InvalidConfidence { value } => (Some("confidence".into()), None, Some(*value)),
+            CxkpiError::InvalidConfidence { value } => {
+                (Some("confidence".into()), None, Some(*value))
+            }
             _ => (None, None, None),
         };
-        ErrorDetails { kind: self.kind(), message: self.to_string(), arg, index, value }
+        ErrorDetails {
+            kind: self.kind(),
+            message: self.to_string(),
+            arg,
+            index,
+            value,
+        }
     }
 
     pub(crate) fn invalid(arg: &str, message: impl Into<String>) -> Self {
-        CxkpiError::InvalidArgument { arg: arg.to_string(), message: message.into() }
+        CxkpiError::InvalidArgument {
+            arg: arg.to_string(),
+            message: message.into(),
+        }
     }
 }

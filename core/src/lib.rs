@@ -1,3 +1,30 @@
-#![doc = "cxkpi: customer-experience KPIs. See the README."]
+//! # cxkpi
+//!
+//! Customer-experience KPIs computed exactly, fast and explainably: NPS, CSAT (top-box), CES and mean
+//! scores, churn and retention, sentiment shares — weighted or not, with standard errors, intervals,
+//! comparisons, sample-size planning, grouped computation and mergeable partials. The same core runs
+//! behind the Python and Node bindings, so the same inputs give bit-identical numbers in all three.
+//!
+//! ```
+//! use cxkpi::{nps, NpsOptions};
+//! let scores = [10.0, 9.0, 8.0, 6.0, 10.0, f64::NAN, 3.0, 9.0];
+//! let r = nps(&scores, None, &NpsOptions::default()).unwrap();
+//! println!("NPS {:+.1} [{:+.1}, {:+.1}] n = {} ({} missing)", r.nps, r.lower, r.upper, r.n, r.n_missing);
+//! assert_eq!(r.n_missing, 1);
+//! ```
+//!
+//! Conventions (each one a named, switchable policy) are listed in `docs/metrics.md`.
+
 pub mod error;
+pub mod metrics;
+pub mod options;
+pub mod scale;
+pub mod stats;
+
 pub use error::{CxkpiError, Result};
+pub use metrics::*;
+pub use options::Options;
+pub use scale::{Direction, MissingPolicy, Scale};
+
+/// The library version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,233 @@
+//! Response scales, directions and the validation of raw answer columns.
+
+use crate::error::{CxkpiError, Result};
+use crate::options::option_enum;
+
+option_enum! {
+    /// What to do with a missing answer (NaN).
+    MissingPolicy {
+        /// Exclude it and count it in `n_missing` (default).
+        Exclude => "exclude",
+        /// Fail with a `missing_value` error naming the index.
+        Error => "error",
+    }
+}
+
+impl Default for MissingPolicy {
+    fn default() -> Self {
+        MissingPolicy::Exclude
+    }
+}
+
+option_enum! {
+    /// Whether a higher score is better (e.g. CES 1-7 "very easy" = 7) or worse.
+    Direction {
+        HigherIsBetter => "higher_is_better",
+        LowerIsBetter => "lower_is_better",
+    }
+}
+
+impl Default for Direction {
+    fn default() -> Self {
+        Direction::HigherIsBetter
+    }
+}
+
+/// A closed integer response scale such as 0-10 (NPS), 1-5 (CSAT) or 1-7 (CES).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Scale {
+    pub min: i32,
+    pub max: i32,
+}
+
+impl Scale {
+    /// The 0-10 likelihood-to-recommend scale.
+    pub const NPS: Scale = Scale { min: 0, max: 10 };
+    /// The 1-5 satisfaction scale.
+    pub const CSAT: Scale = Scale { min: 1, max: 5 };
+    /// The 1-7 customer-effort scale.
+    pub const CES: Scale = Scale { min: 1, max: 7 };
+
+    /// A scale from `min` to `max`; `min < max` is required.
+    pub fn new(min: i32, max: i32) -> Result<Scale> {
+        if min < max {
+            Ok(Scale { min, max })
+        } else {
+            Err(CxkpiError::invalid(
+                "scale_min",
+                format!("scale_min ({min}) must be below scale_max ({max})"),
+            ))
+        }
+    }
+
+    fn label(&self) -> String {
+        format!("{}..{}", self.min, self.max)
+    }
+}
+
+/// What a value in an answer column must be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueCheck {
+    /// A whole point of the scale.
+    Scale(Scale),
+    /// Any finite number.
+    Finite,
+}
+
+/// Counts of a scan over an answer column.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ScanCounts {
+    /// Rows with a valid answer.
+    pub n: u64,
+    /// Rows whose answer was missing (NaN) and excluded.
+    pub n_missing: u64,
+}
+
+/// Checks that an optional weight column matches `len`.
+pub(crate) fn check_lengths(arg: &str, len: usize, weights: Option<&[f64]>) -> Result<()> {
+    if let Some(w) = weights {
+        if w.len() != len {
+            return Err(CxkpiError::LengthMismatch {
+                arg: "weights".into(),
+                len: w.len(),
+                other: arg.into(),
+                other_len: len,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[inline]
+pub(crate) fn check_weight(i: usize, w: f64) -> Result<f64> {
+    if w >= 0.0 && w.is_finite() {
+        Ok(w)
+    } else {
+        let reason = if w.is_nan() {
+            "NaN"
+        } else if w.is_infinite() {
+            "infinite"
+        } else {
+            "negative"
+        };
+        Err(CxkpiError::InvalidWeight {
+            arg: "weights".into(),
+            index: i,
+            value: w,
+            reason: reason.into(),
+        })
+    }
+}
+
+#[inline]
+pub(crate) fn check_value(arg: &str, i: usize, v: f64, check: ValueCheck) -> Result<()> {
+    match check {
+        ValueCheck::Finite => {
+            if v.is_finite() {
+                Ok(())
+            } else {
+                Err(CxkpiError::OutOfScale {
+                    arg: arg.into(),
+                    index: i,
+                    value: v,
+                    scale: "finite numbers".into(),
+                })
+            }
+        }
+        ValueCheck::Scale(s) => {
+            if !(v >= s.min as f64 && v <= s.max as f64) {
+                Err(CxkpiError::OutOfScale {
+                    arg: arg.into(),
+                    index: i,
+                    value: v,
+                    scale: s.label(),
+                })
+            } else if v.fract() != 0.0 {
+                Err(CxkpiError::NonInteger {
+                    arg: arg.into(),
+                    index: i,
+                    value: v,
+                })
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Validates an answer column (and its weights) and calls `f(index, value, weight)` for every valid row
+/// in order. Missing answers (NaN) follow `missing`. Weights are validated on every row, including
+/// rows whose answer is missing. Unweighted rows get weight 1.
+pub fn scan<F: FnMut(usize, f64, f64)>(
+    arg: &str,
+    values: &[f64],
+    weights: Option<&[f64]>,
+    check: ValueCheck,
+    missing: MissingPolicy,
+    f: F,
+) -> Result<ScanCounts> {
+    scan_with_missing(arg, values, weights, check, missing, f, |_| {})
+}
+
+/// [`scan`] that also calls `on_missing(index)` for every excluded missing answer.
+pub fn scan_with_missing<F: FnMut(usize, f64, f64), G: FnMut(usize)>(
+    arg: &str,
+    values: &[f64],
+    weights: Option<&[f64]>,
+    check: ValueCheck,
+    missing: MissingPolicy,
+    mut f: F,
+    mut on_missing: G,
+) -> Result<ScanCounts> {
+    check_lengths(arg, values.len(), weights)?;
+    let mut c = ScanCounts::default();
+    match weights {
+        None => {
+            for (i, &v) in values.iter().enumerate() {
+                if v.is_nan() {
+                    if missing == MissingPolicy::Error {
+                        return Err(CxkpiError::MissingValue {
+                            arg: arg.into(),
+                            index: i,
+                        });
+                    }
+                    c.n_missing += 1;
+                    on_missing(i);
+                    continue;
+                }
+                check_value(arg, i, v, check)?;
+                c.n += 1;
+                f(i, v, 1.0);
+            }
+        }
+        Some(ws) => {
+            for (i, (&v, &w)) in values.iter().zip(ws).enumerate() {
+                let w = check_weight(i, w)?;
+                if v.is_nan() {
+                    if missing == MissingPolicy::Error {
+                        return Err(CxkpiError::MissingValue {
+                            arg: arg.into(),
+                            index: i,
+                        });
+                    }
+                    c.n_missing += 1;
+                    on_missing(i);
+                    continue;
+                }
+                check_value(arg, i, v, check)?;
+                c.n += 1;
+                f(i, v, w);
+            }
+        }
+    }
+    Ok(c)
+}
+
+/// Fails with `empty_input` when a column has no element.
+pub(crate) fn non_empty(arg: &str, values: &[f64]) -> Result<()> {
+    if values.is_empty() {
+        Err(CxkpiError::EmptyInput { arg: arg.into() })
+    } else {
+        Ok(())
+    }
+}
