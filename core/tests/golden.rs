@@ -1,0 +1,461 @@
+//! Runs every case of the shared golden corpus (tests/golden/*.json) against the Rust API and writes
+//! target/golden-out/rust.tsv for the cross-language bit-identity diff (format: tests/golden/README.md).
+
+use cxkpi::options::{value_to_f64, Options};
+use cxkpi::*;
+use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn floats(v: &Value, key: &str) -> Vec<f64> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("`{key}` must be an array"))
+        .iter()
+        .map(|x| value_to_f64(x).unwrap_or_else(|| panic!("`{key}`: not a number: {x}")))
+        .collect()
+}
+
+fn u32s(v: &Value) -> Vec<u32> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as u32)
+        .collect()
+}
+
+/// Splits `input` into the named data fields and the remaining options.
+fn split(input: &Value, data: &[&str]) -> (Map<String, Value>, Options) {
+    let mut d = Map::new();
+    let mut o = Options::new();
+    for (k, v) in input.as_object().unwrap() {
+        if data.contains(&k.as_str()) {
+            d.insert(k.clone(), v.clone());
+        } else {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    (d, o)
+}
+
+fn col(d: &Map<String, Value>, k: &str) -> Vec<f64> {
+    floats(&d[k], k)
+}
+
+fn opt_col(d: &Map<String, Value>, k: &str) -> Option<Vec<f64>> {
+    d.get(k).filter(|v| !v.is_null()).map(|v| floats(v, k))
+}
+
+fn num(d: &Map<String, Value>, k: &str) -> f64 {
+    value_to_f64(&d[k]).unwrap_or_else(|| panic!("`{k}` must be a number"))
+}
+
+fn count(d: &Map<String, Value>, k: &str) -> u64 {
+    d[k].as_u64()
+        .unwrap_or_else(|| panic!("`{k}` must be a whole number"))
+}
+
+fn labels(v: &Value) -> Result<Vec<f64>> {
+    let arr = v.as_array().unwrap();
+    if arr.iter().any(|x| {
+        x.as_str()
+            .is_some_and(|s| !["NaN", "Infinity", "-Infinity"].contains(&s))
+    }) {
+        let strs: Vec<Option<&str>> = arr.iter().map(|x| x.as_str()).collect();
+        parse_sentiment_labels(&strs)
+    } else {
+        Ok(floats(v, "labels"))
+    }
+}
+
+fn to_value<T: serde::Serialize>(r: Result<T>) -> Result<Value> {
+    r.map(|x| serde_json::to_value(x).unwrap())
+}
+
+fn nps_call(c: &Value) -> Result<NpsResult> {
+    let (d, o) = split(
+        c,
+        &["scores", "weights", "promoters", "passives", "detractors"],
+    );
+    let opts = NpsOptions::from_options(&o)?;
+    if d.contains_key("scores") {
+        nps(&col(&d, "scores"), opt_col(&d, "weights").as_deref(), &opts)
+    } else {
+        nps_from_counts(
+            count(&d, "promoters"),
+            count(&d, "passives"),
+            count(&d, "detractors"),
+            &opts,
+        )
+    }
+}
+
+fn share_call(c: &Value) -> Result<ShareResult> {
+    let (d, o) = split(c, &["successes", "n", "scores", "weights"]);
+    if d.contains_key("scores") {
+        top_box(
+            &col(&d, "scores"),
+            opt_col(&d, "weights").as_deref(),
+            &TopBoxOptions::from_options(&o)?,
+        )
+    } else {
+        share_from_counts(
+            count(&d, "successes"),
+            count(&d, "n"),
+            &ShareOptions::from_options(&o)?,
+        )
+    }
+}
+
+fn mean_call(c: &Value) -> Result<MeanResult> {
+    let (d, o) = split(c, &["values", "weights", "mean", "sd", "n"]);
+    let opts = MeanOptions::from_options(&o)?;
+    if d.contains_key("values") {
+        mean_score(&col(&d, "values"), opt_col(&d, "weights").as_deref(), &opts)
+    } else {
+        mean_from_summary(num(&d, "mean"), num(&d, "sd"), count(&d, "n"), &opts)
+    }
+}
+
+const CLASSIFY: &[&str] = &[
+    "scale_min",
+    "scale_max",
+    "promoter_min",
+    "detractor_max",
+    "missing",
+    "side",
+    "k",
+    "direction",
+];
+
+fn partials(input: &Value) -> Result<Value> {
+    let metric = input["metric"].as_str().unwrap();
+    let (_, rest) = split(input, &["metric", "parts"]);
+    let (mut cls, mut fin) = (Options::new(), Options::new());
+    for (k, v) in rest {
+        if CLASSIFY.contains(&k.as_str()) {
+            cls.insert(k, v);
+        } else {
+            fin.insert(k, v);
+        }
+    }
+    let parts = input["parts"].as_array().unwrap();
+    // Every partial goes through JSON before it is merged, as it would between workers.
+    fn rt<T: serde::Serialize + serde::de::DeserializeOwned>(p: T) -> T {
+        serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap()
+    }
+    macro_rules! fold {
+        ($make:expr) => {{
+            let mut acc = None;
+            for p in parts {
+                let d = p.as_object().unwrap();
+                let part = rt($make(d)?);
+                match &mut acc {
+                    None => acc = Some(part),
+                    Some(a) => a.merge(&part)?,
+                }
+            }
+            acc.expect("at least one part")
+        }};
+    }
+    match metric {
+        "nps" => to_value(
+            fold!(|d: &Map<String, Value>| NpsPartial::from_scores(
+                &col(d, "scores"),
+                opt_col(d, "weights").as_deref(),
+                &cls
+            ))
+            .finish(&fin),
+        ),
+        "top_box" => to_value(
+            fold!(|d: &Map<String, Value>| TopBoxPartial::from_scores(
+                &col(d, "scores"),
+                opt_col(d, "weights").as_deref(),
+                &cls
+            ))
+            .finish(&fin),
+        ),
+        "mean" => to_value(
+            fold!(|d: &Map<String, Value>| MeanPartial::from_values(
+                &col(d, "values"),
+                opt_col(d, "weights").as_deref(),
+                &cls
+            ))
+            .finish(&fin),
+        ),
+        "sentiment" => to_value(
+            fold!(|d: &Map<String, Value>| SentimentPartial::from_labels(
+                &labels(&d["labels"])?,
+                opt_col(d, "weights").as_deref(),
+                &cls
+            ))
+            .finish(&fin),
+        ),
+        "churn" => to_value(
+            fold!(|d: &Map<String, Value>| ChurnPartial::new(
+                num(d, "customers_start"),
+                num(d, "lost"),
+                d.get("customers_end").and_then(value_to_f64)
+            ))
+            .finish(&fin),
+        ),
+        m => panic!("unknown partial metric {m}"),
+    }
+}
+
+fn run(function: &str, input: &Value) -> Result<Value> {
+    match function {
+        "nps" | "nps_from_counts" => to_value(nps_call(input)),
+        "top_box" => {
+            let (d, o) = split(input, &["scores", "weights"]);
+            to_value(top_box(
+                &col(&d, "scores"),
+                opt_col(&d, "weights").as_deref(),
+                &TopBoxOptions::from_options(&o)?,
+            ))
+        }
+        "share_from_counts" => to_value(share_call(input)),
+        "proportion_interval" => {
+            let (d, o) = split(input, &["x", "n"]);
+            to_value(proportion_interval(
+                num(&d, "x"),
+                num(&d, "n"),
+                &ProportionOptions::from_options(&o)?,
+            ))
+        }
+        "mean_score" | "mean_from_summary" => to_value(mean_call(input)),
+        "ces" => {
+            let (d, o) = split(input, &["scores", "weights"]);
+            to_value(ces(
+                &col(&d, "scores"),
+                opt_col(&d, "weights").as_deref(),
+                &MeanOptions::ces_from_options(&o)?,
+            ))
+        }
+        "churn" => {
+            let (d, o) = split(input, &["customers_start", "lost"]);
+            to_value(churn(
+                num(&d, "customers_start"),
+                num(&d, "lost"),
+                &ChurnOptions::from_options(&o)?,
+            ))
+        }
+        "convert_rate" => {
+            let (d, _) = split(input, &["rate", "from_months", "to_months"]);
+            convert_rate(
+                num(&d, "rate"),
+                num(&d, "from_months"),
+                num(&d, "to_months"),
+            )
+            .map(|v| json!({ "value": v }))
+        }
+        "sentiment_share" => {
+            let (d, o) = split(input, &["labels", "weights"]);
+            let codes = labels(&d["labels"])?;
+            to_value(sentiment_share(
+                &codes,
+                opt_col(&d, "weights").as_deref(),
+                &SentimentOptions::from_options(&o)?,
+            ))
+        }
+        "sentiment_from_counts" => {
+            let (d, o) = split(input, &["positive", "neutral", "negative"]);
+            to_value(sentiment_from_counts(
+                count(&d, "positive"),
+                count(&d, "neutral"),
+                count(&d, "negative"),
+                &SentimentOptions::from_options(&o)?,
+            ))
+        }
+        "compare_nps" | "compare_shares" | "compare_means" => {
+            let (d, o) = split(input, &["a", "b"]);
+            let opts = CompareOptions::from_options(&o)?;
+            match function {
+                "compare_nps" => {
+                    to_value(compare_nps(&nps_call(&d["a"])?, &nps_call(&d["b"])?, &opts))
+                }
+                "compare_shares" => to_value(compare_shares(
+                    &share_call(&d["a"])?,
+                    &share_call(&d["b"])?,
+                    &opts,
+                )),
+                _ => to_value(compare_means(
+                    &mean_call(&d["a"])?,
+                    &mean_call(&d["b"])?,
+                    &opts,
+                )),
+            }
+        }
+        "sample_size" => to_value(sample_size(&SampleSizeOptions::from_options(
+            input.as_object().unwrap(),
+        )?)),
+        "grouped" => {
+            let (d, o) = split(input, &["metric", "values", "keys", "weights"]);
+            let keys: Vec<Vec<u32>> = d["keys"].as_array().unwrap().iter().map(u32s).collect();
+            let key_refs: Vec<&[u32]> = keys.iter().map(|k| k.as_slice()).collect();
+            to_value(grouped(
+                d["metric"].as_str().unwrap(),
+                &col(&d, "values"),
+                &key_refs,
+                opt_col(&d, "weights").as_deref(),
+                &o,
+            ))
+        }
+        "partials" => partials(input),
+        f => panic!("no runner for golden function {f}"),
+    }
+}
+
+/// Flattens a result into (dotted field, leaf) pairs.
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
+    let key = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, x)| flatten(&key(k), x, out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| flatten(&key(&i.to_string()), x, out)),
+        leaf => out.push((prefix.to_string(), leaf.clone())),
+    }
+}
+
+fn tsv_value(v: &Value) -> String {
+    match v {
+        Value::Number(n) => format!("{:016x}", n.as_f64().unwrap().to_bits()),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        _ => unreachable!(),
+    }
+}
+
+fn check(expected: &Value, actual: Option<&Value>, tol: f64) -> std::result::Result<(), String> {
+    let Some(actual) = actual else {
+        return Err("field missing".into());
+    };
+    match (expected, actual) {
+        (Value::Null, Value::Null) => Ok(()),
+        (e, a) if value_to_f64(e).is_some() && e.as_str().is_none_or(|_| a.as_str().is_none()) => {
+            let (e, a) = (
+                value_to_f64(e).unwrap(),
+                value_to_f64(a).ok_or(format!("expected a number, got {a}"))?,
+            );
+            let ok = if e.is_nan() {
+                a.is_nan()
+            } else if e.is_infinite() {
+                a == e
+            } else {
+                (a - e).abs() <= tol * e.abs().max(1.0)
+            };
+            ok.then_some(()).ok_or(format!(
+                "expected {e:e}, got {a:e} (diff {:e})",
+                (a - e).abs()
+            ))
+        }
+        (e, a) => (e == a)
+            .then_some(())
+            .ok_or(format!("expected {e}, got {a}")),
+    }
+}
+
+#[test]
+fn golden_corpus() {
+    let dir = repo().join("tests/golden");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/golden exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let (mut passed, mut failures) = (0usize, Vec::<String>::new());
+    let mut tsv = String::new();
+    for f in &files {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        let function = doc["function"].as_str().unwrap();
+        for case in doc["cases"].as_array().unwrap() {
+            let name = case["name"].as_str().unwrap();
+            let tol = case
+                .get("tolerance")
+                .and_then(Value::as_f64)
+                .unwrap_or(1e-12);
+            let got = std::panic::catch_unwind(|| run(function, &case["input"]));
+            let got = match got {
+                Ok(g) => g,
+                Err(_) => {
+                    failures.push(format!("{name}: PANIC"));
+                    continue;
+                }
+            };
+            let mut problems = Vec::new();
+            match (&got, case.get("error")) {
+                (Err(e), Some(want)) => {
+                    writeln!(tsv, "{name}\terror\t{}", e.kind()).unwrap();
+                    if want["kind"].as_str() != Some(e.kind()) {
+                        problems.push(format!(
+                            "expected error {}, got {} ({e})",
+                            want["kind"],
+                            e.kind()
+                        ));
+                    }
+                }
+                (Err(e), None) => {
+                    writeln!(tsv, "{name}\terror\t{}", e.kind()).unwrap();
+                    problems.push(format!("unexpected error {}: {e}", e.kind()));
+                }
+                (Ok(v), want_err) => {
+                    let mut leaves = Vec::new();
+                    flatten("", v, &mut leaves);
+                    leaves.sort_by(|a, b| a.0.cmp(&b.0));
+                    for (k, leaf) in &leaves {
+                        writeln!(tsv, "{name}\t{k}\t{}", tsv_value(leaf)).unwrap();
+                    }
+                    if let Some(w) = want_err {
+                        problems.push(format!("expected error {}, got a result", w["kind"]));
+                    }
+                    if let Some(exp) = case.get("expect").and_then(Value::as_object) {
+                        for (k, e) in exp {
+                            let a = leaves.iter().find(|(f, _)| f == k).map(|(_, v)| v);
+                            if let Err(msg) = check(e, a, tol) {
+                                problems.push(format!("{k}: {msg}"));
+                            }
+                        }
+                    }
+                }
+            }
+            if problems.is_empty() {
+                passed += 1;
+            } else {
+                failures.push(format!(
+                    "{} / {name}: {}",
+                    f.file_name().unwrap().to_string_lossy(),
+                    problems.join("; ")
+                ));
+            }
+        }
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo().join("target"));
+    let out = target.join("golden-out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("rust.tsv"), tsv).unwrap();
+    println!("golden (rust): {passed} passed, {} failed", failures.len());
+    assert!(
+        failures.is_empty(),
+        "golden failures:\n{}",
+        failures.join("\n")
+    );
+    assert!(passed > 0, "no golden cases found in {}", dir.display());
+}

@@ -1,0 +1,196 @@
+//! Property tests of the invariants: merging partials equals computing on the whole, estimates and
+//! intervals stay in their bounds, grouped rows equal the ungrouped metric on each group.
+
+use cxkpi::options::Options;
+use cxkpi::stats::{proportion_limits, ProportionMethod};
+use cxkpi::*;
+use proptest::prelude::*;
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0)
+}
+
+fn nps_scores() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(
+        prop_oneof![9 => (0u8..=10).prop_map(f64::from), 1 => Just(f64::NAN)],
+        1..300,
+    )
+}
+
+fn with_weights(len: usize) -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(0.05f64..20.0, len)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn nps_partials_merge_to_the_whole(scores in nps_scores(), cut in 0usize..300) {
+        let cut = cut.min(scores.len());
+        let o = Options::new();
+        let whole = nps(&scores, None, &NpsOptions::default());
+        let mut p = NpsPartial::from_scores(&scores[..cut], None, &o).unwrap();
+        p.merge(&NpsPartial::from_scores(&scores[cut..], None, &o).unwrap()).unwrap();
+        match whole {
+            Ok(w) => prop_assert_eq!(p.finish(&o).unwrap(), w),
+            Err(e) => prop_assert_eq!(p.finish(&o).unwrap_err().kind(), e.kind()),
+        }
+    }
+
+    #[test]
+    fn weighted_nps_partials_merge_to_the_whole(
+        (scores, weights) in (1usize..200).prop_flat_map(|n| (prop::collection::vec((0u8..=10).prop_map(f64::from), n), with_weights(n))),
+        cut in 0usize..200,
+    ) {
+        let cut = cut.min(scores.len());
+        let o = Options::new();
+        let w = nps(&scores, Some(&weights), &NpsOptions::default()).unwrap();
+        let mut p = NpsPartial::from_scores(&scores[..cut], Some(&weights[..cut]), &o).unwrap();
+        p.merge(&NpsPartial::from_scores(&scores[cut..], Some(&weights[cut..]), &o).unwrap()).unwrap();
+        let m = p.finish(&o).unwrap();
+        prop_assert_eq!(m.n, w.n);
+        for (a, b) in [(m.nps, w.nps), (m.se, w.se), (m.lower, w.lower), (m.upper, w.upper), (m.effective_n, w.effective_n)] {
+            prop_assert!(close(a, b, 1e-12), "{} vs {}", a, b);
+        }
+    }
+
+    #[test]
+    fn mean_partials_merge_to_the_whole(
+        (values, weights) in (2usize..200).prop_flat_map(|n| (prop::collection::vec(-1e3f64..1e3, n), with_weights(n))),
+        cut in 0usize..200,
+        weighted in any::<bool>(),
+    ) {
+        let cut = cut.min(values.len());
+        let w = weighted.then_some(weights.as_slice());
+        let o = Options::new();
+        let whole = mean_score(&values, w, &MeanOptions::default()).unwrap();
+        let mut p = MeanPartial::from_values(&values[..cut], w.map(|w| &w[..cut]), &o).unwrap();
+        p.merge(&MeanPartial::from_values(&values[cut..], w.map(|w| &w[cut..]), &o).unwrap()).unwrap();
+        let m = p.finish(&o).unwrap();
+        for (a, b) in [(m.mean, whole.mean), (m.sd, whole.sd), (m.se, whole.se), (m.lower, whole.lower)] {
+            prop_assert!(close(a, b, 1e-9), "{} vs {}", a, b);
+        }
+    }
+
+    #[test]
+    fn top_box_partials_merge_to_the_whole(scores in prop::collection::vec((1u8..=5).prop_map(f64::from), 1..300), cut in 0usize..300) {
+        let cut = cut.min(scores.len());
+        let o = Options::new();
+        let whole = top_box(&scores, None, &TopBoxOptions::default()).unwrap();
+        let mut p = TopBoxPartial::from_scores(&scores[..cut], None, &o).unwrap();
+        p.merge(&TopBoxPartial::from_scores(&scores[cut..], None, &o).unwrap()).unwrap();
+        prop_assert_eq!(p.finish(&o).unwrap(), whole);
+    }
+
+    #[test]
+    fn nps_and_shares_stay_in_bounds(scores in nps_scores()) {
+        if let Ok(r) = nps(&scores, None, &NpsOptions::default()) {
+            prop_assert!((-100.0..=100.0).contains(&r.nps));
+            prop_assert!(close(r.promoters + r.passives + r.detractors, 1.0, 1e-15));
+            prop_assert!(r.lower <= r.nps && r.nps <= r.upper);
+            prop_assert_eq!(r.n + r.n_missing, scores.len() as u64);
+        }
+    }
+
+    #[test]
+    fn proportion_intervals_are_ordered_and_bounded(x in 0u32..200, extra in 0u32..200, conf in 0.5f64..0.999) {
+        let n = (x + extra).max(1) as f64;
+        let x = (x as f64).min(n);
+        for m in [ProportionMethod::Wilson, ProportionMethod::Wald, ProportionMethod::AgrestiCoull,
+                  ProportionMethod::ClopperPearson, ProportionMethod::Jeffreys, ProportionMethod::WilsonCc] {
+            let (lo, hi) = proportion_limits(x, n, conf, m).unwrap();
+            prop_assert!((0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi), "{m}: {lo} {hi}");
+            prop_assert!(lo <= hi, "{m}: {lo} > {hi}");
+            if m != ProportionMethod::AgrestiCoull {
+                prop_assert!(lo <= x / n + 1e-12 && x / n <= hi + 1e-12, "{m}: {lo} {} {hi}", x / n);
+            }
+        }
+    }
+
+    #[test]
+    fn grouped_rows_equal_each_group_alone(
+        rows in prop::collection::vec(((0u8..=10).prop_map(f64::from), 0u32..4, 0u32..3), 1..300)
+    ) {
+        let scores: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let k1: Vec<u32> = rows.iter().map(|r| r.1).collect();
+        let k2: Vec<u32> = rows.iter().map(|r| r.2).collect();
+        let g = grouped("nps", &scores, &[&k1, &k2], None, &Options::new()).unwrap();
+        prop_assert_eq!(g.n.iter().sum::<u64>(), scores.len() as u64);
+        for i in 0..g.n.len() {
+            let sub: Vec<f64> = rows.iter().filter(|r| r.1 == g.keys[0][i] && r.2 == g.keys[1][i]).map(|r| r.0).collect();
+            let alone = nps(&sub, None, &NpsOptions::default()).unwrap();
+            prop_assert_eq!(g.estimate[i].to_bits(), alone.nps.to_bits());
+            prop_assert_eq!(g.lower[i].to_bits(), alone.lower.to_bits());
+            prop_assert_eq!(g.upper[i].to_bits(), alone.upper.to_bits());
+        }
+        for i in 1..g.n.len() {
+            prop_assert!((g.keys[0][i - 1], g.keys[1][i - 1]) < (g.keys[0][i], g.keys[1][i]));
+        }
+    }
+
+    #[test]
+    fn bad_answers_are_named(scores in prop::collection::vec((0u8..=10).prop_map(f64::from), 1..50), at in 0usize..50, bad in prop_oneof![Just(11.0), Just(-1.0), Just(7.5), Just(f64::INFINITY)]) {
+        let mut s = scores.clone();
+        let at = at.min(s.len() - 1);
+        s[at] = bad;
+        let e = nps(&s, None, &NpsOptions::default()).unwrap_err();
+        let d = e.details();
+        prop_assert_eq!(d.index, Some(at));
+        prop_assert!(["out_of_scale", "non_integer"].contains(&e.kind()));
+    }
+}
+
+#[test]
+fn bootstrap_is_seeded_and_close_to_wald() {
+    let scores: Vec<f64> = (0..1500).map(|i| ((i * 7) % 11) as f64).collect();
+    let mut o = NpsOptions::default();
+    o.interval.interval = NetInterval::Bootstrap;
+    let a = nps(&scores, None, &o).unwrap();
+    let b = nps(&scores, None, &o).unwrap();
+    assert_eq!(a, b, "same seed, same interval");
+    o.interval.interval = NetInterval::Wald;
+    let w = nps(&scores, None, &o).unwrap();
+    assert!(
+        (a.lower - w.lower).abs() < 1.0 && (a.upper - w.upper).abs() < 1.0,
+        "{a:?} vs {w:?}"
+    );
+    assert!((a.se - w.se).abs() / w.se < 0.1);
+}
+
+#[test]
+fn weighted_bootstrap_needs_rows() {
+    let p = NpsPartial::from_scores(&[9.0, 3.0], Some(&[1.0, 2.0]), &Options::new()).unwrap();
+    let mut o = Options::new();
+    o.insert("interval".into(), "bootstrap".into());
+    assert_eq!(p.finish(&o).unwrap_err().kind(), "unsupported");
+}
+
+#[test]
+fn exact_bootstrap_small_hand_case() {
+    // n = 1, one promoter: the bootstrap distribution is a point mass at +100.
+    let mut o = NpsOptions::default();
+    o.interval.interval = NetInterval::ExactBootstrap;
+    let r = nps_from_counts(1, 0, 0, &o).unwrap();
+    assert_eq!((r.lower, r.upper), (100.0, 100.0));
+    // n = 2, one promoter and one detractor: P(−100) = 1/4, P(0) = 1/2, P(+100) = 1/4.
+    let r = nps_from_counts(1, 0, 1, &o).unwrap();
+    assert_eq!((r.lower, r.upper), (-100.0, 100.0));
+    o.interval.confidence = 0.4; // levels 0.3 and 0.7 both fall on 0
+    let r = nps_from_counts(1, 0, 1, &o).unwrap();
+    assert_eq!((r.lower, r.upper), (0.0, 0.0));
+}
+
+#[test]
+fn unknown_options_and_methods_are_errors() {
+    let mut o = Options::new();
+    o.insert("intervall".into(), "wald".into());
+    assert_eq!(
+        NpsOptions::from_options(&o).unwrap_err().kind(),
+        "invalid_argument"
+    );
+    let mut o = Options::new();
+    o.insert("interval".into(), "wilsonn".into());
+    let e = TopBoxOptions::from_options(&o).unwrap_err();
+    assert_eq!(e.kind(), "unknown_method");
+    assert!(e.to_string().contains("wilson, wald"));
+}
