@@ -119,8 +119,9 @@ pub(crate) fn check_weight(i: usize, w: f64) -> Result<f64> {
     }
 }
 
+/// Checks one answer: a whole point of the scale, or any finite number.
 #[inline]
-pub(crate) fn check_value(arg: &str, i: usize, v: f64, check: ValueCheck) -> Result<()> {
+pub fn check_value(arg: &str, i: usize, v: f64, check: ValueCheck) -> Result<()> {
     match check {
         ValueCheck::Finite => {
             if v.is_finite() {
