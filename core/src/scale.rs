@@ -103,6 +103,14 @@ pub(crate) fn check_weight(i: usize, w: f64) -> Result<f64> {
     if w >= 0.0 && w.is_finite() {
         Ok(w)
     } else {
+        Err(invalid_weight(i, w))
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn invalid_weight(i: usize, w: f64) -> CxkpiError {
+    {
         let reason = if w.is_nan() {
             "NaN"
         } else if w.is_infinite() {
@@ -110,49 +118,56 @@ pub(crate) fn check_weight(i: usize, w: f64) -> Result<f64> {
         } else {
             "negative"
         };
-        Err(CxkpiError::InvalidWeight {
+        CxkpiError::InvalidWeight {
             arg: "weights".into(),
             index: i,
             value: w,
             reason: reason.into(),
-        })
+        }
     }
 }
 
-/// Checks one answer: a whole point of the scale, or any finite number.
+/// Whether an answer passes `check` (the hot-path predicate; [`check_value`] says why it fails).
+#[inline(always)]
+pub fn is_valid(v: f64, check: ValueCheck) -> bool {
+    match check {
+        ValueCheck::Finite => v.is_finite(),
+        // A cast round trip, not `fract()`: `trunc` is a libm call on baseline x86-64.
+        ValueCheck::Scale(s) => v >= s.min as f64 && v <= s.max as f64 && v == (v as i32) as f64,
+    }
+}
+
+/// Checks one answer: a whole point of the scale, or any finite number; the error names the index.
 #[inline]
 pub fn check_value(arg: &str, i: usize, v: f64, check: ValueCheck) -> Result<()> {
+    if is_valid(v, check) {
+        Ok(())
+    } else {
+        Err(invalid_value(arg, i, v, check))
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn invalid_value(arg: &str, i: usize, v: f64, check: ValueCheck) -> CxkpiError {
     match check {
-        ValueCheck::Finite => {
-            if v.is_finite() {
-                Ok(())
-            } else {
-                Err(CxkpiError::OutOfScale {
-                    arg: arg.into(),
-                    index: i,
-                    value: v,
-                    scale: "finite numbers".into(),
-                })
-            }
-        }
-        ValueCheck::Scale(s) => {
-            if !(v >= s.min as f64 && v <= s.max as f64) {
-                Err(CxkpiError::OutOfScale {
-                    arg: arg.into(),
-                    index: i,
-                    value: v,
-                    scale: s.label(),
-                })
-            } else if v.fract() != 0.0 {
-                Err(CxkpiError::NonInteger {
-                    arg: arg.into(),
-                    index: i,
-                    value: v,
-                })
-            } else {
-                Ok(())
-            }
-        }
+        ValueCheck::Scale(s) if v >= s.min as f64 && v <= s.max as f64 => CxkpiError::NonInteger {
+            arg: arg.into(),
+            index: i,
+            value: v,
+        },
+        ValueCheck::Scale(s) => CxkpiError::OutOfScale {
+            arg: arg.into(),
+            index: i,
+            value: v,
+            scale: s.label(),
+        },
+        ValueCheck::Finite => CxkpiError::OutOfScale {
+            arg: arg.into(),
+            index: i,
+            value: v,
+            scale: "finite numbers".into(),
+        },
     }
 }
 
@@ -196,7 +211,9 @@ pub fn scan_with_missing<F: FnMut(usize, f64, f64), G: FnMut(usize)>(
                     on_missing(i);
                     continue;
                 }
-                check_value(arg, i, v, check)?;
+                if !is_valid(v, check) {
+                    return Err(invalid_value(arg, i, v, check));
+                }
                 c.n += 1;
                 f(i, v, 1.0);
             }
@@ -215,7 +232,9 @@ pub fn scan_with_missing<F: FnMut(usize, f64, f64), G: FnMut(usize)>(
                     on_missing(i);
                     continue;
                 }
-                check_value(arg, i, v, check)?;
+                if !is_valid(v, check) {
+                    return Err(invalid_value(arg, i, v, check));
+                }
                 c.n += 1;
                 f(i, v, w);
             }

@@ -11,7 +11,9 @@ use super::share::{Binomial, BoxSpec, ShareOptions, TopBoxOptions};
 use super::trinomial::Trinomial;
 use crate::error::{CxkpiError, Result};
 use crate::options::{option_enum, OptionEnum, Options};
-use crate::scale::{check_lengths, check_value, check_weight, MissingPolicy, Scale, ValueCheck};
+use crate::scale::{
+    check_lengths, check_value, check_weight, is_valid, MissingPolicy, Scale, ValueCheck,
+};
 use crate::stats::WeightedMoments;
 use std::collections::HashMap;
 
@@ -50,6 +52,8 @@ pub struct GroupedResult {
 }
 
 enum Acc {
+    /// Unweighted net scores: counts `[bottom, middle, top]` only (the hot path).
+    NetCounts(Vec<[u64; 3]>),
     Net(Vec<Trinomial>),
     Share(Vec<Binomial>),
     Mean(Vec<WeightedMoments>),
@@ -210,6 +214,11 @@ pub fn grouped(
         }
     };
 
+    if !weighted {
+        if let Acc::Net(_) = acc {
+            acc = Acc::NetCounts(Vec::new());
+        }
+    }
     let mut cells = CellIndex::new(keys)?;
     let mut n_missing: Vec<u64> = Vec::new();
     let mut n_valid: Vec<u64> = Vec::new();
@@ -224,6 +233,7 @@ pub fn grouped(
             n_missing.push(0);
             n_valid.push(0);
             match &mut acc {
+                Acc::NetCounts(v) => v.push([0; 3]),
                 Acc::Net(v) => v.push(Trinomial::default()),
                 Acc::Share(v) => v.push(Binomial::default()),
                 Acc::Mean(v) => v.push(WeightedMoments::default()),
@@ -240,17 +250,13 @@ pub fn grouped(
             n_missing[c] += 1;
             continue;
         }
-        check_value(arg, i, v, check)?;
+        if !is_valid(v, check) {
+            check_value(arg, i, v, check)?;
+        }
         n_valid[c] += 1;
         match &mut acc {
-            Acc::Net(t) => {
-                let k = code.net(v);
-                if weighted {
-                    t[c].add(k, w)
-                } else {
-                    t[c].add_count(k)
-                }
-            }
+            Acc::NetCounts(t) => t[c][(code.net(v) + 1) as usize] += 1,
+            Acc::Net(t) => t[c].add(code.net(v), w),
             Acc::Share(b) => {
                 let h = code.hit(v);
                 if weighted {
@@ -290,18 +296,29 @@ pub fn grouped(
         status: Vec::with_capacity(g),
         message: Vec::with_capacity(g),
     };
+    let trinomial = |c: usize| -> Trinomial {
+        match &acc {
+            Acc::NetCounts(k) => {
+                let mut t = Trinomial::default();
+                t.add_counts(k[c]);
+                t
+            }
+            Acc::Net(t) => t[c],
+            _ => unreachable!("only net scores use trinomials"),
+        }
+    };
     for &c in &order {
         let row: Result<Row> = match (&acc, finisher) {
-            (Acc::Net(t), Finisher::Nps(o)) => {
-                t[c].estimate(weighted, &o.spec(), None).map(|e| Row {
+            (Acc::Net(_) | Acc::NetCounts(_), Finisher::Nps(o)) => trinomial(c)
+                .estimate(weighted, &o.spec(), None)
+                .map(|e| Row {
                     estimate: 100.0 * e.net,
                     se: 100.0 * e.se,
                     lower: 100.0 * e.lower,
                     upper: 100.0 * e.upper,
                     effective_n: e.effective_n,
                     weight_sum: e.weight_sum,
-                })
-            }
+                }),
             (Acc::Net(t), Finisher::Sentiment(o)) => {
                 t[c].estimate(weighted, &o.net.spec(), None).map(|e| Row {
                     estimate: e.net,

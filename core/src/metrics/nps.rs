@@ -64,15 +64,10 @@ impl NpsBands {
         Ok(())
     }
 
+    /// +1 promoter, 0 passive, −1 detractor (branch-free).
     #[inline]
     pub(crate) fn code(&self, v: f64) -> i8 {
-        if v >= self.promoter_min as f64 {
-            1
-        } else if v <= self.detractor_max as f64 {
-            -1
-        } else {
-            0
-        }
+        (v >= self.promoter_min as f64) as i8 - (v <= self.detractor_max as f64) as i8
     }
 }
 

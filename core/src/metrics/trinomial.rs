@@ -86,6 +86,13 @@ impl Trinomial {
         }
     }
 
+    /// Adds counts kept as `[bottom, middle, top]` (indexed by code + 1) by a hot loop.
+    pub fn add_counts(&mut self, c: [u64; 3]) {
+        self.bottom.count += c[0];
+        self.middle.count += c[1];
+        self.top.count += c[2];
+    }
+
     pub fn merge(&mut self, o: &Trinomial) {
         self.top.merge(&o.top);
         self.middle.merge(&o.middle);
