@@ -14,6 +14,9 @@
 //! ```
 //!
 //! Conventions (each one a named, switchable policy) are listed in `docs/metrics.md`.
+//!
+//! ## From the README
+#![doc = include_str!("../../README.md")]
 
 pub mod error;
 pub mod metrics;
