@@ -31,3 +31,8 @@ pub use scale::{Direction, MissingPolicy, Scale};
 
 /// The library version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The examples of `docs/rust.md`, run as doc tests so the guide cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/rust.md")]
+pub struct RustGuide;
