@@ -194,3 +194,45 @@ fn unknown_options_and_methods_are_errors() {
     assert_eq!(e.kind(), "unknown_method");
     assert!(e.to_string().contains("wilson, wald"));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every metric, weighted or not, by a key: each group's row equals the metric on that group alone.
+    #[test]
+    fn every_grouped_metric_equals_each_group_alone(
+        rows in prop::collection::vec(((1u8..=5).prop_map(f64::from), 0u32..3, 0.1f64..5.0), 2..200),
+        weighted in any::<bool>(),
+    ) {
+        let vals: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let key: Vec<u32> = rows.iter().map(|r| r.1).collect();
+        let ws: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let w = weighted.then_some(ws.as_slice());
+        let labels: Vec<f64> = vals.iter().map(|v| (v.min(3.0) - 2.0)).collect();
+        for metric in ["nps", "top_box", "mean", "ces", "sentiment"] {
+            let col = if metric == "sentiment" { &labels } else { &vals };
+            let g = grouped(metric, col, &[&key], w, &Options::new()).unwrap();
+            for i in 0..g.n.len() {
+                let pick = |c: &[f64]| -> Vec<f64> { c.iter().zip(&key).filter(|(_, k)| **k == g.keys[0][i]).map(|(v, _)| *v).collect() };
+                let (sub, sw) = (pick(col), pick(&ws));
+                let sw = weighted.then_some(sw.as_slice());
+                let alone: Result<(f64, f64, f64)> = match metric {
+                    "nps" => nps(&sub, sw, &NpsOptions::default()).map(|r| (r.nps, r.lower, r.upper)),
+                    "top_box" => top_box(&sub, sw, &TopBoxOptions::default()).map(|r| (r.share, r.lower, r.upper)),
+                    "mean" => mean_score(&sub, sw, &MeanOptions::default()).map(|r| (r.mean, r.lower, r.upper)),
+                    "ces" => ces(&sub, sw, &MeanOptions::ces()).map(|r| (r.mean, r.lower, r.upper)),
+                    _ => sentiment_share(&sub, sw, &SentimentOptions::default()).map(|r| (r.net_sentiment, r.net_lower, r.net_upper)),
+                };
+                match alone {
+                    Ok((e, lo, hi)) => {
+                        prop_assert_eq!(&g.status[i], "ok");
+                        for (a, b) in [(g.estimate[i], e), (g.lower[i], lo), (g.upper[i], hi)] {
+                            prop_assert!(close(a, b, 1e-12), "{} {}: {} vs {}", metric, i, a, b);
+                        }
+                    }
+                    Err(err) => prop_assert_eq!(&g.status[i], err.kind()),
+                }
+            }
+        }
+    }
+}

@@ -59,57 +59,153 @@ enum Acc {
     Mean(Vec<WeightedMoments>),
 }
 
-/// Maps key tuples to dense cell indices in order of first appearance.
+/// Maps key tuples to cell indices in order of first appearance (for key spaces too large to index densely).
 struct CellIndex<'a> {
     keys: &'a [&'a [u32]],
-    strides: Vec<u64>,
-    dense: Option<Vec<u32>>,
-    sparse: HashMap<u64, u32>,
+    map: HashMap<Vec<u32>, u32>,
     first_row: Vec<usize>,
 }
 
-const DENSE_LIMIT: u64 = 1 << 22;
-
 impl<'a> CellIndex<'a> {
-    fn new(keys: &'a [&'a [u32]]) -> Result<Self> {
-        let mut strides = Vec::with_capacity(keys.len());
-        let mut total: u64 = 1;
-        for (j, k) in keys.iter().enumerate() {
-            let radix = k.iter().copied().max().map_or(1, |m| m as u64 + 1);
-            strides.push(total);
-            total = total.checked_mul(radix).ok_or_else(|| {
-                CxkpiError::invalid(
-                    &format!("keys[{j}]"),
-                    "too many distinct key combinations to index",
-                )
-            })?;
-        }
-        let dense = (total <= DENSE_LIMIT).then(|| vec![u32::MAX; total as usize]);
-        Ok(CellIndex {
+    fn new(keys: &'a [&'a [u32]]) -> Self {
+        CellIndex {
             keys,
-            strides,
-            dense,
-            sparse: HashMap::new(),
+            map: HashMap::new(),
             first_row: Vec::new(),
-        })
+        }
     }
 
-    #[inline]
     fn cell(&mut self, i: usize) -> usize {
-        let mut id: u64 = 0;
-        for (k, s) in self.keys.iter().zip(&self.strides) {
-            id += k[i] as u64 * s;
-        }
+        let key: Vec<u32> = self.keys.iter().map(|k| k[i]).collect();
         let next = self.first_row.len() as u32;
-        let slot = match &mut self.dense {
-            Some(d) => &mut d[id as usize],
-            None => self.sparse.entry(id).or_insert(u32::MAX),
-        };
-        if *slot == u32::MAX {
-            *slot = next;
+        let slot = *self.map.entry(key).or_insert(next);
+        if slot == next {
             self.first_row.push(i);
         }
-        *slot as usize
+        slot as usize
+    }
+}
+
+/// Key spaces up to this many cells are indexed densely and accumulated in parallel.
+const PARALLEL_DENSE_LIMIT: u64 = 1 << 16;
+/// Rows per part of the parallel split (fixed, so results do not depend on the machine).
+const ROWS_PER_PART: usize = 1 << 18;
+const MAX_PARTS: usize = 16;
+
+/// What every row needs: the columns, the validation and the coding.
+struct RowCtx<'a> {
+    values: &'a [f64],
+    weights: Option<&'a [f64]>,
+    check: ValueCheck,
+    missing: MissingPolicy,
+    code: Coder,
+    arg: &'a str,
+}
+
+/// Accumulators of a set of rows, one slot per cell.
+struct Part {
+    n_missing: Vec<u64>,
+    n_valid: Vec<u64>,
+    acc: Acc,
+}
+
+impl Part {
+    fn new(kind: &Acc, cells: usize) -> Part {
+        let acc = match kind {
+            Acc::NetCounts(_) => Acc::NetCounts(vec![[0; 3]; cells]),
+            Acc::Net(_) => Acc::Net(vec![Trinomial::default(); cells]),
+            Acc::Share(_) => Acc::Share(vec![Binomial::default(); cells]),
+            Acc::Mean(_) => Acc::Mean(vec![WeightedMoments::default(); cells]),
+        };
+        Part {
+            n_missing: vec![0; cells],
+            n_valid: vec![0; cells],
+            acc,
+        }
+    }
+
+    fn grow(&mut self, c: usize) {
+        while c >= self.n_missing.len() {
+            self.n_missing.push(0);
+            self.n_valid.push(0);
+            match &mut self.acc {
+                Acc::NetCounts(v) => v.push([0; 3]),
+                Acc::Net(v) => v.push(Trinomial::default()),
+                Acc::Share(v) => v.push(Binomial::default()),
+                Acc::Mean(v) => v.push(WeightedMoments::default()),
+            }
+        }
+    }
+
+    /// One pass over `rows`: locate each row's cell, validate (the same checks and errors as the
+    /// ungrouped functions, first bad row first), accumulate.
+    fn accumulate(
+        &mut self,
+        x: &RowCtx<'_>,
+        rows: std::ops::Range<usize>,
+        mut locate: impl FnMut(usize) -> usize,
+    ) -> Result<()> {
+        let weighted = x.weights.is_some();
+        for i in rows {
+            let w = match x.weights {
+                Some(ws) => check_weight(i, ws[i])?,
+                None => 1.0,
+            };
+            let c = locate(i);
+            if c >= self.n_missing.len() {
+                self.grow(c);
+            }
+            let v = x.values[i];
+            if v.is_nan() {
+                if x.missing == MissingPolicy::Error {
+                    return Err(CxkpiError::MissingValue {
+                        arg: x.arg.into(),
+                        index: i,
+                    });
+                }
+                self.n_missing[c] += 1;
+                continue;
+            }
+            if !is_valid(v, x.check) {
+                check_value(x.arg, i, v, x.check)?;
+            }
+            self.n_valid[c] += 1;
+            match &mut self.acc {
+                Acc::NetCounts(t) => t[c][(x.code.net(v) + 1) as usize] += 1,
+                Acc::Net(t) => t[c].add(x.code.net(v), w),
+                Acc::Share(b) => {
+                    let h = x.code.hit(v);
+                    if weighted {
+                        b[c].add(h, w)
+                    } else {
+                        b[c].add_count(h)
+                    }
+                }
+                Acc::Mean(m) => m[c].add(v, w),
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds another part with the same cells.
+    fn merge(&mut self, o: &Part) {
+        for (a, b) in self.n_missing.iter_mut().zip(&o.n_missing) {
+            *a += b;
+        }
+        for (a, b) in self.n_valid.iter_mut().zip(&o.n_valid) {
+            *a += b;
+        }
+        match (&mut self.acc, &o.acc) {
+            (Acc::NetCounts(a), Acc::NetCounts(b)) => a.iter_mut().zip(b).for_each(|(x, y)| {
+                for k in 0..3 {
+                    x[k] += y[k];
+                }
+            }),
+            (Acc::Net(a), Acc::Net(b)) => a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y)),
+            (Acc::Share(a), Acc::Share(b)) => a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y)),
+            (Acc::Mean(a), Acc::Mean(b)) => a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y)),
+            _ => unreachable!("parts of one call share their accumulator kind"),
+        }
     }
 }
 
@@ -219,72 +315,100 @@ pub fn grouped(
             acc = Acc::NetCounts(Vec::new());
         }
     }
-    let mut cells = CellIndex::new(keys)?;
-    let mut n_missing: Vec<u64> = Vec::new();
-    let mut n_valid: Vec<u64> = Vec::new();
-    // One pass: locate the row's cell, validate, accumulate (the same checks as the ungrouped functions).
-    for i in 0..values.len() {
-        let w = match weights {
-            Some(ws) => check_weight(i, ws[i])?,
-            None => 1.0,
-        };
-        let c = cells.cell(i);
-        if c == n_missing.len() {
-            n_missing.push(0);
-            n_valid.push(0);
-            match &mut acc {
-                Acc::NetCounts(v) => v.push([0; 3]),
-                Acc::Net(v) => v.push(Trinomial::default()),
-                Acc::Share(v) => v.push(Binomial::default()),
-                Acc::Mean(v) => v.push(WeightedMoments::default()),
-            }
-        }
-        let v = values[i];
-        if v.is_nan() {
-            if missing == MissingPolicy::Error {
-                return Err(CxkpiError::MissingValue {
-                    arg: arg.into(),
-                    index: i,
-                });
-            }
-            n_missing[c] += 1;
-            continue;
-        }
-        if !is_valid(v, check) {
-            check_value(arg, i, v, check)?;
-        }
-        n_valid[c] += 1;
-        match &mut acc {
-            Acc::NetCounts(t) => t[c][(code.net(v) + 1) as usize] += 1,
-            Acc::Net(t) => t[c].add(code.net(v), w),
-            Acc::Share(b) => {
-                let h = code.hit(v);
-                if weighted {
-                    b[c].add(h, w)
-                } else {
-                    b[c].add_count(h)
-                }
-            }
-            Acc::Mean(m) => m[c].add(v, w),
-        }
-    }
+    let ctx = RowCtx {
+        values,
+        weights,
+        check,
+        missing,
+        code,
+        arg,
+    };
+    let radices: Vec<u64> = keys
+        .iter()
+        .map(|k| k.iter().copied().max().map_or(1, |m| m as u64 + 1))
+        .collect();
+    let total = radices.iter().try_fold(1u64, |t, &r| t.checked_mul(r));
 
-    // Order groups by key tuple.
-    let g = cells.first_row.len();
-    let mut order: Vec<usize> = (0..g).collect();
-    order.sort_by(|&a, &b| {
-        let (ra, rb) = (cells.first_row[a], cells.first_row[b]);
-        keys.iter()
-            .map(|k| k[ra].cmp(&k[rb]))
-            .find(|o| o.is_ne())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+    // `slots[g]` = the accumulator index of group g; `group_keys[j][g]` = its key codes, in key-tuple order.
+    let (part, slots, group_keys) = match total {
+        Some(total) if total <= PARALLEL_DENSE_LIMIT => {
+            // Dense: a cell's index is its mixed-radix id with the first key most significant, so id order
+            // is key-tuple order. Rows are split into a fixed number of parts (independent of the thread
+            // count) accumulated in parallel and merged in part order: deterministic to the last bit.
+            let mut strides = vec![1u64; keys.len()];
+            for j in (0..keys.len().saturating_sub(1)).rev() {
+                strides[j] = strides[j + 1] * radices[j + 1];
+            }
+            let n = values.len();
+            let parts = (n / ROWS_PER_PART).clamp(1, MAX_PARTS);
+            let bounds: Vec<(usize, usize)> = (0..parts)
+                .map(|p| (p * n / parts, (p + 1) * n / parts))
+                .collect();
+            let run = |&(lo, hi): &(usize, usize)| -> Result<Part> {
+                let mut part = Part::new(&acc, total as usize);
+                let locate = |i: usize| {
+                    keys.iter()
+                        .zip(&strides)
+                        .map(|(k, s)| k[i] as u64 * s)
+                        .sum::<u64>() as usize
+                };
+                part.accumulate(&ctx, lo..hi, locate)?;
+                Ok(part)
+            };
+            let done: Vec<Result<Part>> = if parts > 1 {
+                use rayon::prelude::*;
+                bounds.par_iter().map(run).collect()
+            } else {
+                bounds.iter().map(run).collect()
+            };
+            let mut it = done.into_iter();
+            let mut whole = it.next().expect("at least one part")?;
+            for p in it {
+                whole.merge(&p?);
+            }
+            let slots: Vec<usize> = (0..total as usize)
+                .filter(|&c| whole.n_valid[c] + whole.n_missing[c] > 0)
+                .collect();
+            let group_keys = (0..keys.len())
+                .map(|j| {
+                    slots
+                        .iter()
+                        .map(|&c| ((c as u64 / strides[j]) % radices[j]) as u32)
+                        .collect()
+                })
+                .collect();
+            (whole, slots, group_keys)
+        }
+        _ => {
+            // Sparse: cells numbered in order of first appearance, then sorted by key tuple.
+            let mut cells = CellIndex::new(keys);
+            let mut part = Part::new(&acc, 0);
+            part.accumulate(&ctx, 0..values.len(), |i| cells.cell(i))?;
+            let mut slots: Vec<usize> = (0..cells.first_row.len()).collect();
+            slots.sort_by(|&a, &b| {
+                let (ra, rb) = (cells.first_row[a], cells.first_row[b]);
+                keys.iter()
+                    .map(|k| k[ra].cmp(&k[rb]))
+                    .find(|o| o.is_ne())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            let group_keys = keys
+                .iter()
+                .map(|k| slots.iter().map(|&c| k[cells.first_row[c]]).collect())
+                .collect();
+            (part, slots, group_keys)
+        }
+    };
+    let Part {
+        n_missing,
+        n_valid,
+        acc,
+    } = part;
+    let order = slots;
+    let g = order.len();
     let mut out = GroupedResult {
         metric,
-        keys: keys
-            .iter()
-            .map(|k| order.iter().map(|&c| k[cells.first_row[c]]).collect())
-            .collect(),
+        keys: group_keys,
         n: order.iter().map(|&c| n_valid[c]).collect(),
         n_missing: order.iter().map(|&c| n_missing[c]).collect(),
         estimate: Vec::with_capacity(g),
@@ -319,16 +443,16 @@ pub fn grouped(
                     effective_n: e.effective_n,
                     weight_sum: e.weight_sum,
                 }),
-            (Acc::Net(t), Finisher::Sentiment(o)) => {
-                t[c].estimate(weighted, &o.net.spec(), None).map(|e| Row {
+            (Acc::Net(_) | Acc::NetCounts(_), Finisher::Sentiment(o)) => trinomial(c)
+                .estimate(weighted, &o.net.spec(), None)
+                .map(|e| Row {
                     estimate: e.net,
                     se: e.se,
                     lower: e.lower,
                     upper: e.upper,
                     effective_n: e.effective_n,
                     weight_sum: e.weight_sum,
-                })
-            }
+                }),
             (Acc::Share(b), Finisher::Share(o)) => {
                 b[c].finish(n_missing[c], weighted, &o).map(|r| Row {
                     estimate: r.share,
