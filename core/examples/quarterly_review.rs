@@ -262,20 +262,22 @@ fn main() -> Result<()> {
         "  {:<8} {:>22} {:>24} {:>20} {:>10}",
         "quarter", "NPS [95% CI]", "CSAT % [95% CI]", "CES [95% CI]", "net sent."
     );
+    // An undefined cell (never the case here: every quarter has answers) would print as NaN, its status said.
+    let v = |col: &[Option<f64>], i: usize| col[i].unwrap_or(f64::NAN);
     for i in 0..g_nps.n.len() {
         println!(
             "  {:<8} {:+6.1} [{:+6.1},{:+6.1}] {:6.1} [{:5.1},{:5.1}] {:6.2} [{:4.2},{:4.2}] {:+9.3}",
             s.quarter_names[g_nps.keys[0][i] as usize],
-            g_nps.estimate[i],
-            g_nps.lower[i],
-            g_nps.upper[i],
-            100.0 * g_csat.estimate[i],
-            100.0 * g_csat.lower[i],
-            100.0 * g_csat.upper[i],
-            g_ces.estimate[i],
-            g_ces.lower[i],
-            g_ces.upper[i],
-            g_sent.estimate[i],
+            v(&g_nps.estimate, i),
+            v(&g_nps.lower, i),
+            v(&g_nps.upper, i),
+            100.0 * v(&g_csat.estimate, i),
+            100.0 * v(&g_csat.lower, i),
+            100.0 * v(&g_csat.upper, i),
+            v(&g_ces.estimate, i),
+            v(&g_ces.lower, i),
+            v(&g_ces.upper, i),
+            v(&g_sent.estimate, i),
         );
     }
 

@@ -146,6 +146,27 @@ fn partials(input: &Value) -> Result<Value> {
         }
     }
     let parts = input["parts"].as_array().unwrap();
+    // A part's own keys other than its columns are classification options for that part (over the
+    // top-level ones), e.g. a shard computed with other bands, which must then fail to merge.
+    let part_opts = |d: &Map<String, Value>| -> Options {
+        let mut o = cls.clone();
+        for (k, v) in d {
+            if ![
+                "scores",
+                "values",
+                "labels",
+                "weights",
+                "customers_start",
+                "lost",
+                "customers_end",
+            ]
+            .contains(&k.as_str())
+            {
+                o.insert(k.clone(), v.clone());
+            }
+        }
+        o
+    };
     // Every partial goes through JSON before it is merged, as it would between workers.
     fn rt<T: serde::Serialize + serde::de::DeserializeOwned>(p: T) -> T {
         serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap()
@@ -169,7 +190,7 @@ fn partials(input: &Value) -> Result<Value> {
             fold!(|d: &Map<String, Value>| NpsPartial::from_scores(
                 &col(d, "scores"),
                 opt_col(d, "weights").as_deref(),
-                &cls
+                &part_opts(d)
             ))
             .finish(&fin),
         ),
@@ -177,7 +198,7 @@ fn partials(input: &Value) -> Result<Value> {
             fold!(|d: &Map<String, Value>| TopBoxPartial::from_scores(
                 &col(d, "scores"),
                 opt_col(d, "weights").as_deref(),
-                &cls
+                &part_opts(d)
             ))
             .finish(&fin),
         ),
@@ -185,7 +206,7 @@ fn partials(input: &Value) -> Result<Value> {
             fold!(|d: &Map<String, Value>| MeanPartial::from_values(
                 &col(d, "values"),
                 opt_col(d, "weights").as_deref(),
-                &cls
+                &part_opts(d)
             ))
             .finish(&fin),
         ),
@@ -193,7 +214,7 @@ fn partials(input: &Value) -> Result<Value> {
             fold!(|d: &Map<String, Value>| SentimentPartial::from_labels(
                 &labels(&d["labels"])?,
                 opt_col(d, "weights").as_deref(),
-                &cls
+                &part_opts(d)
             ))
             .finish(&fin),
         ),
@@ -401,7 +422,7 @@ fn golden_corpus() {
             let mut problems = Vec::new();
             match (&got, case.get("error")) {
                 (Err(e), Some(want)) => {
-                    writeln!(tsv, "{name}\terror\t{}", e.kind()).unwrap();
+                    writeln!(tsv, "{function}/{name}\terror\t{}", e.kind()).unwrap();
                     if want["kind"].as_str() != Some(e.kind()) {
                         problems.push(format!(
                             "expected error {}, got {} ({e})",
@@ -411,7 +432,7 @@ fn golden_corpus() {
                     }
                 }
                 (Err(e), None) => {
-                    writeln!(tsv, "{name}\terror\t{}", e.kind()).unwrap();
+                    writeln!(tsv, "{function}/{name}\terror\t{}", e.kind()).unwrap();
                     problems.push(format!("unexpected error {}: {e}", e.kind()));
                 }
                 (Ok(v), want_err) => {
@@ -419,7 +440,7 @@ fn golden_corpus() {
                     flatten("", v, &mut leaves);
                     leaves.sort_by(|a, b| a.0.cmp(&b.0));
                     for (k, leaf) in &leaves {
-                        writeln!(tsv, "{name}\t{k}\t{}", tsv_value(leaf)).unwrap();
+                        writeln!(tsv, "{function}/{name}\t{k}\t{}", tsv_value(leaf)).unwrap();
                     }
                     if let Some(w) = want_err {
                         problems.push(format!("expected error {}, got a result", w["kind"]));

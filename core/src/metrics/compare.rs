@@ -193,9 +193,11 @@ pub fn compare_nps(
     let diff = (a.nps - b.nps) / 100.0;
     let t = match m {
         AdjustedWald => {
+            // Each group's adjusted-Wald variance (3/4 added to promoters and detractors, 3 to n), as
+            // for the single interval (Lewis & Sauro, MeasuringU 2021); observed difference.
             let var = |p: f64, d: f64, n: f64| {
-                let na = n + 0.5;
-                let (p2, d2) = ((p * n + 0.25) / na, (d * n + 0.25) / na);
+                let na = n + 3.0;
+                let (p2, d2) = ((p * n + 0.75) / na, (d * n + 0.75) / na);
                 (p2 + d2 - (p2 - d2).powi(2)) / na
             };
             let se = (var(pa, da, a.effective_n) + var(pb, db, b.effective_n)).sqrt();

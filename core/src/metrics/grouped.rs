@@ -37,14 +37,14 @@ pub struct GroupedResult {
     pub keys: Vec<Vec<u32>>,
     pub n: Vec<u64>,
     pub n_missing: Vec<u64>,
-    /// NPS (−100..100), share (0..1), mean, or net sentiment (−1..1); NaN when `status` is not "ok".
-    pub estimate: Vec<f64>,
-    /// The SE used by the interval; NaN when undefined.
-    pub se: Vec<f64>,
-    pub lower: Vec<f64>,
-    pub upper: Vec<f64>,
-    pub effective_n: Vec<f64>,
-    pub weight_sum: Vec<f64>,
+    /// NPS (−100..100), share (0..1), mean, or net sentiment (−1..1); `None` when `status` is not "ok".
+    pub estimate: Vec<Option<f64>>,
+    /// The SE used by the interval; `None` when undefined.
+    pub se: Vec<Option<f64>>,
+    pub lower: Vec<Option<f64>>,
+    pub upper: Vec<Option<f64>>,
+    pub effective_n: Vec<Option<f64>>,
+    pub weight_sum: Vec<Option<f64>>,
     /// "ok" or the kind of error that made the group's estimate undefined (e.g. "insufficient_data").
     pub status: Vec<String>,
     /// Empty for "ok", else the error message.
@@ -227,8 +227,8 @@ enum Finisher {
 /// let region = [0u32, 0, 0, 1, 1, 1];
 /// let g = grouped("nps", &scores, &[&region], None, &Options::new()).unwrap();
 /// assert_eq!(g.keys, vec![vec![0, 1]]);
-/// assert!((g.estimate[0] - 100.0 / 3.0).abs() < 1e-12); // 2 promoters, 1 detractor
-/// assert!((g.estimate[1] - 0.0).abs() < 1e-12);         // 1 promoter, 1 passive, 1 detractor
+/// assert!((g.estimate[0].unwrap() - 100.0 / 3.0).abs() < 1e-12); // 2 promoters, 1 detractor
+/// assert_eq!(g.estimate[1], Some(0.0));                         // 1 promoter, 1 passive, 1 detractor
 /// ```
 pub fn grouped(
     metric: &str,
@@ -437,7 +437,7 @@ pub fn grouped(
                 .estimate(weighted, &o.spec(), None)
                 .map(|e| Row {
                     estimate: 100.0 * e.net,
-                    se: 100.0 * e.se,
+                    se: Some(100.0 * e.se),
                     lower: 100.0 * e.lower,
                     upper: 100.0 * e.upper,
                     effective_n: e.effective_n,
@@ -447,7 +447,7 @@ pub fn grouped(
                 .estimate(weighted, &o.net.spec(), None)
                 .map(|e| Row {
                     estimate: e.net,
-                    se: e.se,
+                    se: Some(e.se),
                     lower: e.lower,
                     upper: e.upper,
                     effective_n: e.effective_n,
@@ -456,7 +456,7 @@ pub fn grouped(
             (Acc::Share(b), Finisher::Share(o)) => {
                 b[c].finish(n_missing[c], weighted, &o).map(|r| Row {
                     estimate: r.share,
-                    se: r.se.unwrap_or(f64::NAN),
+                    se: r.se,
                     lower: r.lower,
                     upper: r.upper,
                     effective_n: r.effective_n,
@@ -469,7 +469,7 @@ pub fn grouped(
                 p.n_missing = n_missing[c];
                 p.finish_with(&o).map(|r| Row {
                     estimate: r.mean,
-                    se: r.se,
+                    se: Some(r.se),
                     lower: r.lower,
                     upper: r.upper,
                     effective_n: r.effective_n,
@@ -480,12 +480,12 @@ pub fn grouped(
         };
         match row {
             Ok(r) => {
-                out.estimate.push(r.estimate);
+                out.estimate.push(Some(r.estimate));
                 out.se.push(r.se);
-                out.lower.push(r.lower);
-                out.upper.push(r.upper);
-                out.effective_n.push(r.effective_n);
-                out.weight_sum.push(r.weight_sum);
+                out.lower.push(Some(r.lower));
+                out.upper.push(Some(r.upper));
+                out.effective_n.push(Some(r.effective_n));
+                out.weight_sum.push(Some(r.weight_sum));
                 out.status.push("ok".into());
                 out.message.push(String::new());
             }
@@ -497,11 +497,11 @@ pub fn grouped(
                     &mut out.upper,
                     &mut out.effective_n,
                 ] {
-                    col.push(f64::NAN);
+                    col.push(None);
                 }
                 out.weight_sum.push(match &acc {
-                    Acc::Mean(m) => m[c].sum_w,
-                    _ => f64::NAN,
+                    Acc::Mean(m) => Some(m[c].sum_w),
+                    _ => None,
                 });
                 out.status.push(e.kind().into());
                 out.message.push(e.to_string());
@@ -513,7 +513,7 @@ pub fn grouped(
 
 struct Row {
     estimate: f64,
-    se: f64,
+    se: Option<f64>,
     lower: f64,
     upper: f64,
     effective_n: f64,

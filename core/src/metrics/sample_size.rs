@@ -21,9 +21,10 @@ option_enum! {
 option_enum! {
     /// Finite-population correction.
     FpcMethod {
-        /// Exact inversion of m = z·√(V/n · (N − n)/(N − 1)) (default).
+        /// Exact inversion of m = z·√(V/n · (N − n)/(N − 1)): n = N·n₀/(N − 1 + n₀) (default; this is
+        /// also Cochran's n₀/(1 + (n₀ − 1)/N)).
         Exact => "exact",
-        /// Cochran's n₀ / (1 + (n₀ − 1)/N).
+        /// The common approximation n₀/(1 + n₀/N), i.e. the FPC (N − n)/N.
         Simple => "simple",
     }
 }
@@ -214,7 +215,7 @@ pub fn sample_size(o: &SampleSizeOptions) -> Result<SampleSizeResult> {
             } else {
                 match o.fpc {
                     FpcMethod::Exact => pop * z * z * v / ((pop - 1.0) * m2 + z * z * v),
-                    FpcMethod::Simple => n0 / (1.0 + (n0 - 1.0) / pop),
+                    FpcMethod::Simple => n0 / (1.0 + n0 / pop),
                 }
             };
             (
@@ -237,8 +238,8 @@ pub fn sample_size(o: &SampleSizeOptions) -> Result<SampleSizeResult> {
                     }
                 }
                 FpcMethod::Simple => {
-                    // Invert n = n0 / (1 + (n0 − 1)/N) for n0, then m = z√(V/n0).
-                    let n0k = k * (pop - 1.0) / (pop - k);
+                    // Invert n = n0 / (1 + n0/N) for n0, then m = z√(V/n0).
+                    let n0k = k * pop / (pop - k);
                     if n0k.is_finite() {
                         z * (v / n0k).sqrt()
                     } else {

@@ -10,7 +10,7 @@ option_enum! {
     /// Interval method for a net score (NPS, net sentiment).
     NetInterval {
         /// Adjusted Wald (Rocks 2016): add 3/4 to each of the top and bottom counts and 3 to n for the SE,
-        /// centred on the observed score (default).
+        /// centred on the observed score (default). Limits of every method are clipped to [−1, 1].
         AdjustedWald => "adjusted_wald",
         /// Wald: the multinomial SE (linearisation SE when weighted), normal quantile.
         Wald => "wald",
@@ -256,6 +256,8 @@ impl Trinomial {
                 (se, lo, hi)
             }
         };
+        // A net score lives in [−1, 1]; a symmetric interval can cross that (e.g. small n), so it is clipped.
+        let (lower, upper) = (lower.max(-1.0), upper.min(1.0));
         Ok(NetEstimate {
             top,
             middle,
