@@ -1,0 +1,110 @@
+"""cxkpi: customer-experience KPIs (NPS, CSAT/top-box, CES and mean scores, churn, sentiment) with exact
+intervals, comparisons, sample-size planning, grouped metrics and mergeable partials.
+
+One Rust core computes every number; this package is a thin layer over it, so results are bit-identical to the
+Rust crate and the Node package. Columns may be numpy arrays (float64 is used without a copy), lists, pandas
+or polars Series. Every function returns a small result class with attributes, a readable repr and
+``to_dict()``; errors are ``CxkpiError`` (a ``ValueError``) subclasses with ``.kind`` and ``.details``.
+"""
+
+from ._cxkpi import (
+    CxkpiError,
+    EmptyInputError,
+    IncompatiblePartialsError,
+    InsufficientDataError,
+    InvalidArgumentError,
+    InvalidConfidenceError,
+    InvalidWeightError,
+    LengthMismatchError,
+    MissingValueError,
+    NonIntegerError,
+    OutOfScaleError,
+    UnknownMethodError,
+    UnsupportedError,
+    ZeroWeightSumError,
+    version,
+)
+from ._api import (
+    ces,
+    churn,
+    compare_means,
+    compare_nps,
+    compare_shares,
+    convert_rate,
+    grouped,
+    mean_from_summary,
+    mean_score,
+    nps,
+    nps_from_counts,
+    proportion_interval,
+    sample_size,
+    sentiment_from_counts,
+    sentiment_share,
+    share_from_counts,
+    top_box,
+)
+from ._partials import _Partial, ChurnPartial, MeanPartial, NpsPartial, SentimentPartial, TopBoxPartial
+from ._results import (
+    _Result,
+    ChurnResult,
+    ComparisonResult,
+    GroupedResult,
+    Interval,
+    MeanResult,
+    NpsResult,
+    SampleSizeResult,
+    SentimentResult,
+    ShareResult,
+)
+
+__version__: str = version()
+
+__all__ = [
+    "ChurnPartial",
+    "ChurnResult",
+    "ComparisonResult",
+    "CxkpiError",
+    "EmptyInputError",
+    "GroupedResult",
+    "IncompatiblePartialsError",
+    "InsufficientDataError",
+    "Interval",
+    "InvalidArgumentError",
+    "InvalidConfidenceError",
+    "InvalidWeightError",
+    "LengthMismatchError",
+    "MeanPartial",
+    "MeanResult",
+    "MissingValueError",
+    "NonIntegerError",
+    "NpsPartial",
+    "NpsResult",
+    "OutOfScaleError",
+    "SampleSizeResult",
+    "SentimentPartial",
+    "SentimentResult",
+    "ShareResult",
+    "TopBoxPartial",
+    "UnknownMethodError",
+    "UnsupportedError",
+    "ZeroWeightSumError",
+    "__version__",
+    "ces",
+    "churn",
+    "compare_means",
+    "compare_nps",
+    "compare_shares",
+    "convert_rate",
+    "grouped",
+    "mean_from_summary",
+    "mean_score",
+    "nps",
+    "nps_from_counts",
+    "proportion_interval",
+    "sample_size",
+    "sentiment_from_counts",
+    "sentiment_share",
+    "share_from_counts",
+    "top_box",
+    "version",
+]

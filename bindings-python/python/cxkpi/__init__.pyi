@@ -1,0 +1,157 @@
+"""cxkpi: customer-experience KPIs (NPS, CSAT/top-box, CES and mean scores, churn, sentiment) with exact
+intervals, comparisons, sample-size planning, grouped metrics and mergeable partials.
+
+Columns (``ArrayLike``) may be numpy arrays (float64 is used without a copy), lists, pandas Series (including
+nullable Int64/Float64 with NA) or polars Series; missing values (NaN, None, NA, null) are missing answers.
+Options left as None take the core's documented default.
+"""
+
+from typing import Any, Dict
+
+from ._api import (
+    ces as ces,
+    churn as churn,
+    compare_means as compare_means,
+    compare_nps as compare_nps,
+    compare_shares as compare_shares,
+    convert_rate as convert_rate,
+    grouped as grouped,
+    mean_from_summary as mean_from_summary,
+    mean_score as mean_score,
+    nps as nps,
+    nps_from_counts as nps_from_counts,
+    proportion_interval as proportion_interval,
+    sample_size as sample_size,
+    sentiment_from_counts as sentiment_from_counts,
+    sentiment_share as sentiment_share,
+    share_from_counts as share_from_counts,
+    top_box as top_box,
+)
+from ._partials import (
+    ChurnPartial as ChurnPartial,
+    MeanPartial as MeanPartial,
+    NpsPartial as NpsPartial,
+    SentimentPartial as SentimentPartial,
+    TopBoxPartial as TopBoxPartial,
+    _Partial as _Partial,
+)
+from ._results import (
+    ChurnResult as ChurnResult,
+    ComparisonResult as ComparisonResult,
+    GroupedResult as GroupedResult,
+    Interval as Interval,
+    MeanResult as MeanResult,
+    NpsResult as NpsResult,
+    SampleSizeResult as SampleSizeResult,
+    SentimentResult as SentimentResult,
+    ShareResult as ShareResult,
+    _Result as _Result,
+)
+__version__: str
+__all__ = [
+    "ChurnPartial",
+    "ChurnResult",
+    "ComparisonResult",
+    "CxkpiError",
+    "EmptyInputError",
+    "GroupedResult",
+    "IncompatiblePartialsError",
+    "InsufficientDataError",
+    "Interval",
+    "InvalidArgumentError",
+    "InvalidConfidenceError",
+    "InvalidWeightError",
+    "LengthMismatchError",
+    "MeanPartial",
+    "MeanResult",
+    "MissingValueError",
+    "NonIntegerError",
+    "NpsPartial",
+    "NpsResult",
+    "OutOfScaleError",
+    "SampleSizeResult",
+    "SentimentPartial",
+    "SentimentResult",
+    "ShareResult",
+    "TopBoxPartial",
+    "UnknownMethodError",
+    "UnsupportedError",
+    "ZeroWeightSumError",
+    "__version__",
+    "ces",
+    "churn",
+    "compare_means",
+    "compare_nps",
+    "compare_shares",
+    "convert_rate",
+    "grouped",
+    "mean_from_summary",
+    "mean_score",
+    "nps",
+    "nps_from_counts",
+    "proportion_interval",
+    "sample_size",
+    "sentiment_from_counts",
+    "sentiment_share",
+    "share_from_counts",
+    "top_box",
+    "version",
+]
+
+def version() -> str:
+    """The version of the cxkpi core this module was built from."""
+
+# ---------------------------------------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------------------------------------
+
+class CxkpiError(ValueError):
+    """Base class of every error raised by cxkpi.
+
+    ``kind`` is the stable snake_case error kind (the same in Rust and Node: ``CXKPI_<KIND>``), ``details`` a
+    dict with ``arg`` (the argument), ``index`` (the row) and ``value`` (the offending value), each None where
+    not applicable.
+    """
+
+    kind: str
+    details: Dict[str, Any]
+
+class EmptyInputError(CxkpiError):
+    """A required column has no elements (kind ``empty_input``)."""
+
+class MissingValueError(CxkpiError):
+    """A missing value where the missing-value policy is ``error`` (kind ``missing_value``)."""
+
+class OutOfScaleError(CxkpiError):
+    """An answer outside the declared scale, or +/-inf (kind ``out_of_scale``)."""
+
+class NonIntegerError(CxkpiError):
+    """An answer that is not a whole scale point (kind ``non_integer``)."""
+
+class LengthMismatchError(CxkpiError):
+    """Columns that must have the same length do not (kind ``length_mismatch``)."""
+
+class InvalidWeightError(CxkpiError):
+    """A weight that is NaN, infinite or negative (kind ``invalid_weight``)."""
+
+class ZeroWeightSumError(CxkpiError):
+    """The weights of the valid rows sum to zero (kind ``zero_weight_sum``)."""
+
+class InvalidConfidenceError(CxkpiError):
+    """A confidence level outside (0, 1) (kind ``invalid_confidence``)."""
+
+class UnknownMethodError(CxkpiError):
+    """A method or policy name that is not known (kind ``unknown_method``)."""
+
+class InvalidArgumentError(CxkpiError):
+    """An argument with a value that cannot be used, or an unknown option (kind ``invalid_argument``)."""
+
+class InsufficientDataError(CxkpiError):
+    """Too few valid observations for the requested quantity (kind ``insufficient_data``)."""
+
+class IncompatiblePartialsError(CxkpiError):
+    """Partials computed under different settings cannot be merged (kind ``incompatible_partials``)."""
+
+class UnsupportedError(CxkpiError):
+    """A valid request that this combination of inputs does not support (kind ``unsupported``)."""
+

@@ -1,0 +1,285 @@
+"""Runs one case of the shared golden corpus (tests/golden/*.json, format in spec GOLDEN.md) through the public
+Python API and renders the result as the lines of target/golden-out/python.tsv.
+
+The dispatch mirrors core/tests/golden.rs so that the three languages run the same calls.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import os
+import struct
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+
+import cxkpi
+from cxkpi import _cxkpi
+
+REPO = Path(__file__).resolve().parents[2]
+GOLDEN_DIR = Path(os.environ.get("CXKPI_GOLDEN_DIR") or REPO / "tests" / "golden")
+
+_NONFINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+# Options that configure how a partial accumulates (from_*); the other top-level options go to finish().
+PART_COLUMNS = {"scores", "values", "labels", "weights", "customers_start", "lost", "customers_end"}
+PARTIAL_FROM_OPTIONS = {"scale_min", "scale_max", "promoter_min", "detractor_max", "missing", "side", "k", "direction"}
+
+
+class CaseError(Exception):
+    """A case could not be run as written (bad corpus entry), as opposed to a library error."""
+
+
+def number(v: Any) -> Any:
+    if isinstance(v, str) and v in _NONFINITE:
+        return _NONFINITE[v]
+    return v
+
+
+def column(v: Any) -> Optional[np.ndarray]:
+    if v is None:
+        return None
+    return np.asarray([math.nan if x is None else number(x) for x in v], dtype=np.float64)
+
+
+def labels_column(v: List[Any]) -> Any:
+    """Text labels stay text (the binding parses them); numeric codes become a float64 column."""
+    if any(isinstance(x, str) and x not in _NONFINITE for x in v):
+        return list(v)
+    return column(v)
+
+
+def _options(d: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: number(v) for k, v in d.items()}
+
+
+def _call(fn: Callable[..., Any], native: Callable[..., Any], args: List[Any], opts: Dict[str, Any]) -> Any:
+    """Public function with keyword options; an option the public signature does not have (a corpus case
+    that tests the core's rejection of unknown options) goes through the native function with the same
+    options dict, so the core's own error is what is checked."""
+    params = inspect.signature(fn).parameters
+    has_var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    if has_var_kw or all(k in params for k in opts):
+        return fn(*args, **opts)
+    return native(*args, opts)
+
+
+def _split(inp: Dict[str, Any], data: Tuple[str, ...]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    d = {k: v for k, v in inp.items() if k in data}
+    o = {k: v for k, v in inp.items() if k not in data}
+    return d, _options(o)
+
+
+def _nps_call(c: Dict[str, Any]) -> Any:
+    d, o = _split(c, ("scores", "weights", "promoters", "passives", "detractors"))
+    if "scores" in d:
+        args = [column(d["scores"]), column(d.get("weights"))]
+        return _call(cxkpi.nps, lambda *a: cxkpi.NpsResult(_cxkpi.nps(*a)), args, o)
+    args = [d["promoters"], d["passives"], d["detractors"]]
+    return _call(cxkpi.nps_from_counts, lambda *a: cxkpi.NpsResult(_cxkpi.nps_from_counts(*a)), args, o)
+
+
+def _share_call(c: Dict[str, Any]) -> Any:
+    d, o = _split(c, ("successes", "n", "scores", "weights"))
+    if "scores" in d:
+        args = [column(d["scores"]), column(d.get("weights"))]
+        return _call(cxkpi.top_box, lambda *a: cxkpi.ShareResult(_cxkpi.top_box(*a)), args, o)
+    args = [d["successes"], d["n"]]
+    return _call(cxkpi.share_from_counts, lambda *a: cxkpi.ShareResult(_cxkpi.share_from_counts(*a)), args, o)
+
+
+def _mean_call(c: Dict[str, Any]) -> Any:
+    d, o = _split(c, ("values", "weights", "mean", "sd", "n"))
+    if "values" in d:
+        args = [column(d["values"]), column(d.get("weights"))]
+        return _call(cxkpi.mean_score, lambda *a: cxkpi.MeanResult(_cxkpi.mean_score(*a)), args, o)
+    args = [number(d["mean"]), number(d["sd"]), d["n"]]
+    return _call(cxkpi.mean_from_summary, lambda *a: cxkpi.MeanResult(_cxkpi.mean_from_summary(*a)), args, o)
+
+
+def _partials(inp: Dict[str, Any]) -> Any:
+    import pickle
+
+    metric = inp["metric"]
+    rest = {k: number(v) for k, v in inp.items() if k not in ("metric", "parts")}
+    cls_opts = {k: v for k, v in rest.items() if k in PARTIAL_FROM_OPTIONS}
+    fin_opts = {k: v for k, v in rest.items() if k not in PARTIAL_FROM_OPTIONS}
+
+    def make(part: Dict[str, Any]) -> Any:
+        # A part may carry its own accumulation options (e.g. a shard computed with other bands).
+        own = {k: number(v) for k, v in part.items() if k not in PART_COLUMNS}
+        opts = {**cls_opts, **own}
+        if metric == "nps":
+            return cxkpi.NpsPartial.from_scores(column(part["scores"]), column(part.get("weights")), **opts)
+        if metric == "top_box":
+            return cxkpi.TopBoxPartial.from_scores(column(part["scores"]), column(part.get("weights")), **opts)
+        if metric == "mean":
+            return cxkpi.MeanPartial.from_values(column(part["values"]), column(part.get("weights")), **opts)
+        if metric == "sentiment":
+            return cxkpi.SentimentPartial.from_labels(
+                labels_column(part["labels"]), column(part.get("weights")), **opts
+            )
+        if metric == "churn":
+            end = part.get("customers_end")
+            return cxkpi.ChurnPartial(number(part["customers_start"]), number(part["lost"]), number(end))
+        raise CaseError(f"unknown partial metric {metric!r}")
+
+    acc = None
+    for i, part in enumerate(inp["parts"]):
+        p = make(part)
+        # As between workers: alternately through pickle and through JSON before merging.
+        p = pickle.loads(pickle.dumps(p)) if i % 2 == 0 else type(p).from_json(p.to_json())
+        acc = p if acc is None else acc.merge(p)
+    if acc is None:
+        raise CaseError("partials case without parts")
+    return acc.finish(**fin_opts)
+
+
+def run(function: str, inp: Dict[str, Any]) -> Dict[str, Any]:
+    """The result of one case as a dict (the core's fields)."""
+    if function in ("nps", "nps_from_counts"):
+        r = _nps_call(inp)
+    elif function == "top_box":
+        d, o = _split(inp, ("scores", "weights"))
+        args = [column(d["scores"]), column(d.get("weights"))]
+        r = _call(cxkpi.top_box, lambda *a: cxkpi.ShareResult(_cxkpi.top_box(*a)), args, o)
+    elif function == "share_from_counts":
+        r = _share_call(inp)
+    elif function == "proportion_interval":
+        d, o = _split(inp, ("x", "n"))
+        args = [number(d["x"]), number(d["n"])]
+        r = _call(cxkpi.proportion_interval, lambda *a: cxkpi.Interval(_cxkpi.proportion_interval(*a)), args, o)
+    elif function in ("mean_score", "mean_from_summary"):
+        r = _mean_call(inp)
+    elif function == "ces":
+        d, o = _split(inp, ("scores", "weights"))
+        args = [column(d["scores"]), column(d.get("weights"))]
+        r = _call(cxkpi.ces, lambda *a: cxkpi.MeanResult(_cxkpi.ces(*a)), args, o)
+    elif function == "churn":
+        d, o = _split(inp, ("customers_start", "lost"))
+        args = [number(d["customers_start"]), number(d["lost"])]
+        r = _call(cxkpi.churn, lambda *a: cxkpi.ChurnResult(_cxkpi.churn(*a)), args, o)
+    elif function == "convert_rate":
+        d, _ = _split(inp, ("rate", "from_months", "to_months"))
+        return {"value": cxkpi.convert_rate(number(d["rate"]), number(d["from_months"]), number(d["to_months"]))}
+    elif function == "sentiment_share":
+        d, o = _split(inp, ("labels", "weights"))
+        args = [labels_column(d["labels"]), column(d.get("weights"))]
+
+        def native(labels: Any, weights: Any, opts: Dict[str, Any]) -> Any:
+            codes = cxkpi._api._sentiment_codes(labels)
+            return cxkpi.SentimentResult(_cxkpi.sentiment_share(codes, weights, opts))
+
+        r = _call(cxkpi.sentiment_share, native, args, o)
+    elif function == "sentiment_from_counts":
+        d, o = _split(inp, ("positive", "neutral", "negative"))
+        args = [d["positive"], d["neutral"], d["negative"]]
+        r = _call(
+            cxkpi.sentiment_from_counts, lambda *a: cxkpi.SentimentResult(_cxkpi.sentiment_from_counts(*a)), args, o
+        )
+    elif function in ("compare_nps", "compare_shares", "compare_means"):
+        d, o = _split(inp, ("a", "b"))
+        build = {"compare_nps": _nps_call, "compare_shares": _share_call, "compare_means": _mean_call}[function]
+        fn = getattr(cxkpi, function)
+        a, b = build(d["a"]), build(d["b"])
+        r = _call(
+            fn, lambda x, y, opts: cxkpi.ComparisonResult(getattr(_cxkpi, function)(x.to_dict(), y.to_dict(), opts)),
+            [a, b], o,
+        )
+    elif function == "sample_size":
+        d, o = _split(inp, ("metric", "margin"))
+        if "metric" in d and "margin" in d:
+            r = _call(
+                cxkpi.sample_size,
+                lambda m, g, opts: cxkpi.SampleSizeResult(_cxkpi.sample_size({"metric": m, "margin": g, **opts})),
+                [d["metric"], number(d["margin"])], o,
+            )
+        else:
+            # A case that tests the core's "metric/margin is required": only the native call can omit them.
+            r = cxkpi.SampleSizeResult(_cxkpi.sample_size({**_options(d), **o}))
+    elif function == "grouped":
+        d, o = _split(inp, ("metric", "values", "keys", "weights"))
+        vals = labels_column(d["values"]) if d["metric"] == "sentiment" else column(d["values"])
+        keys = [np.asarray(k, dtype=np.int64) for k in d["keys"]]
+        r = cxkpi.grouped(d["metric"], vals, keys, column(d.get("weights")), **o)
+    elif function == "partials":
+        r = _partials(inp)
+    else:
+        raise CaseError(f"no Python runner for golden function {function!r}")
+    return r.to_dict()  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# TSV and checks (same rules as core/tests/golden.rs)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def flatten(prefix: str, v: Any, out: List[Tuple[str, Any]]) -> None:
+    if isinstance(v, dict):
+        for k, x in v.items():
+            flatten(f"{prefix}.{k}" if prefix else str(k), x, out)
+    elif isinstance(v, (list, tuple)):
+        for i, x in enumerate(v):
+            flatten(f"{prefix}.{i}" if prefix else str(i), x, out)
+    else:
+        out.append((prefix, v))
+
+
+def f64_hex(x: float) -> str:
+    if math.isnan(x):
+        return "7ff8000000000000"  # one canonical NaN (sign and payload of a NaN carry no meaning)
+    return struct.pack(">d", x).hex()
+
+
+def tsv_value(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return f64_hex(float(v))
+    if isinstance(v, str):
+        return v
+    raise TypeError(f"unexpected leaf {v!r}")
+
+
+def tsv_lines(case: str, result: Dict[str, Any]) -> List[str]:
+    leaves: List[Tuple[str, Any]] = []
+    flatten("", result, leaves)
+    leaves.sort(key=lambda kv: kv[0].encode())
+    return [f"{case}\t{k}\t{tsv_value(v)}" for k, v in leaves]
+
+
+def _as_number(v: Any) -> Optional[float]:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str) and v in _NONFINITE:
+        return _NONFINITE[v]
+    return None
+
+
+def check(expected: Any, actual: Any, present: bool, tol: float) -> Optional[str]:
+    """None when `actual` matches `expected`, else a message."""
+    if not present:
+        return "field missing"
+    if expected is None:
+        return None if actual is None else f"expected null, got {actual!r}"
+    e = _as_number(expected)
+    if e is not None and not (isinstance(expected, str) and isinstance(actual, str)):
+        a = _as_number(actual)
+        if a is None:
+            return f"expected a number, got {actual!r}"
+        if math.isnan(e):
+            ok = math.isnan(a)
+        elif math.isinf(e):
+            ok = a == e
+        else:
+            ok = abs(a - e) <= tol * max(1.0, abs(e))
+        return None if ok else f"expected {e!r}, got {a!r} (diff {abs(a - e):.3e})"
+    if type(expected) is not type(actual) or expected != actual:
+        return f"expected {expected!r}, got {actual!r}"
+    return None
