@@ -208,7 +208,7 @@ proptest! {
         let key: Vec<u32> = rows.iter().map(|r| r.1).collect();
         let ws: Vec<f64> = rows.iter().map(|r| r.2).collect();
         let w = weighted.then_some(ws.as_slice());
-        let labels: Vec<f64> = vals.iter().map(|v| (v.min(3.0) - 2.0)).collect();
+        let labels: Vec<f64> = vals.iter().map(|v| v.min(3.0) - 2.0).collect();
         for metric in ["nps", "top_box", "mean", "ces", "sentiment"] {
             let col = if metric == "sentiment" { &labels } else { &vals };
             let g = grouped(metric, col, &[&key], w, &Options::new()).unwrap();

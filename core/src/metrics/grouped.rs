@@ -12,7 +12,8 @@ use super::trinomial::Trinomial;
 use crate::error::{CxkpiError, Result};
 use crate::options::{option_enum, OptionEnum, Options};
 use crate::scale::{
-    check_lengths, check_value, check_weight, is_valid, MissingPolicy, Scale, ValueCheck,
+    check_lengths, check_value, check_weight, invalid_value, is_valid, MissingPolicy, Scale,
+    ValueCheck,
 };
 use crate::stats::WeightedMoments;
 use std::collections::HashMap;
@@ -52,11 +53,57 @@ pub struct GroupedResult {
 }
 
 enum Acc {
-    /// Unweighted net scores: counts `[bottom, middle, top]` only (the hot path).
-    NetCounts(Vec<[u64; 3]>),
+    /// Unweighted answers on a scale: a histogram of `bins` scale points (from `first`) per cell, turned
+    /// into the metric's own statistics once at the end (the hot path).
+    Hist {
+        bins: usize,
+        first: i32,
+        counts: Vec<u64>,
+    },
     Net(Vec<Trinomial>),
     Share(Vec<Binomial>),
     Mean(Vec<WeightedMoments>),
+}
+
+impl Acc {
+    /// Turns per-cell histograms into the metric's own statistics (other accumulators pass through).
+    fn materialize(self, code: Coder, finisher: &Finisher) -> Acc {
+        let Acc::Hist {
+            bins,
+            first,
+            counts,
+        } = self
+        else {
+            return self;
+        };
+        // Each cell's block is its `bins` scale points, then its missing count.
+        let cells = counts.chunks_exact(bins + 1).map(|h| &h[..bins]);
+        match finisher {
+            Finisher::Nps(_) | Finisher::Sentiment(_) => Acc::Net(
+                cells
+                    .map(|h| {
+                        let mut t = Trinomial::default();
+                        t.add_histogram(h, first, |v| code.net(v));
+                        t
+                    })
+                    .collect(),
+            ),
+            Finisher::Share(_) => Acc::Share(
+                cells
+                    .map(|h| {
+                        let mut b = Binomial::default();
+                        b.add_histogram(h, first, |v| code.hit(v));
+                        b
+                    })
+                    .collect(),
+            ),
+            Finisher::Mean(..) => Acc::Mean(
+                cells
+                    .map(|h| WeightedMoments::from_histogram(h, first as f64))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// Maps key tuples to cell indices in order of first appearance (for key spaces too large to index densely).
@@ -112,7 +159,11 @@ struct Part {
 impl Part {
     fn new(kind: &Acc, cells: usize) -> Part {
         let acc = match kind {
-            Acc::NetCounts(_) => Acc::NetCounts(vec![[0; 3]; cells]),
+            Acc::Hist { bins, first, .. } => Acc::Hist {
+                bins: *bins,
+                first: *first,
+                counts: vec![0; cells * (bins + 1)],
+            },
             Acc::Net(_) => Acc::Net(vec![Trinomial::default(); cells]),
             Acc::Share(_) => Acc::Share(vec![Binomial::default(); cells]),
             Acc::Mean(_) => Acc::Mean(vec![WeightedMoments::default(); cells]),
@@ -129,7 +180,7 @@ impl Part {
             self.n_missing.push(0);
             self.n_valid.push(0);
             match &mut self.acc {
-                Acc::NetCounts(v) => v.push([0; 3]),
+                Acc::Hist { bins, counts, .. } => counts.resize(counts.len() + *bins + 1, 0),
                 Acc::Net(v) => v.push(Trinomial::default()),
                 Acc::Share(v) => v.push(Binomial::default()),
                 Acc::Mean(v) => v.push(WeightedMoments::default()),
@@ -145,6 +196,44 @@ impl Part {
         rows: std::ops::Range<usize>,
         mut locate: impl FnMut(usize) -> usize,
     ) -> Result<()> {
+        if let Acc::Hist {
+            bins,
+            first,
+            counts,
+        } = &mut self.acc
+        {
+            // One branch-free increment per row: slot `bins` of a cell counts its missing answers.
+            let (bins, lo, stride) = (*bins, *first as f64, *bins + 1);
+            let missing_ok = x.missing == MissingPolicy::Exclude;
+            for i in rows {
+                let c = locate(i);
+                let v = x.values[i];
+                let k = v - lo;
+                let ki = k as i32; // saturating; NaN gives 0, caught by the round trip
+                let ok = ki as f64 == k && (ki as u32 as usize) < bins;
+                if !ok && !(missing_ok && v.is_nan()) {
+                    return Err(if v.is_nan() {
+                        CxkpiError::MissingValue {
+                            arg: x.arg.into(),
+                            index: i,
+                        }
+                    } else {
+                        invalid_value(x.arg, i, v, x.check)
+                    });
+                }
+                let slot = c * stride + if ok { ki as usize } else { bins };
+                if slot >= counts.len() {
+                    counts.resize((c + 1) * stride, 0);
+                }
+                counts[slot] += 1;
+            }
+            let cells = counts.len() / stride;
+            self.n_missing = (0..cells).map(|c| counts[c * stride + bins]).collect();
+            self.n_valid = (0..cells)
+                .map(|c| counts[c * stride..c * stride + bins].iter().sum())
+                .collect();
+            return Ok(());
+        }
         let weighted = x.weights.is_some();
         for i in rows {
             let w = match x.weights {
@@ -171,7 +260,7 @@ impl Part {
             }
             self.n_valid[c] += 1;
             match &mut self.acc {
-                Acc::NetCounts(t) => t[c][(x.code.net(v) + 1) as usize] += 1,
+                Acc::Hist { .. } => unreachable!("histograms are counted above"),
                 Acc::Net(t) => t[c].add(x.code.net(v), w),
                 Acc::Share(b) => {
                     let h = x.code.hit(v);
@@ -196,11 +285,9 @@ impl Part {
             *a += b;
         }
         match (&mut self.acc, &o.acc) {
-            (Acc::NetCounts(a), Acc::NetCounts(b)) => a.iter_mut().zip(b).for_each(|(x, y)| {
-                for k in 0..3 {
-                    x[k] += y[k];
-                }
-            }),
+            (Acc::Hist { counts: a, .. }, Acc::Hist { counts: b, .. }) => {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y)
+            }
             (Acc::Net(a), Acc::Net(b)) => a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y)),
             (Acc::Share(a), Acc::Share(b)) => a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y)),
             (Acc::Mean(a), Acc::Mean(b)) => a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y)),
@@ -310,9 +397,13 @@ pub fn grouped(
         }
     };
 
-    if !weighted {
-        if let Acc::Net(_) = acc {
-            acc = Acc::NetCounts(Vec::new());
+    if let (false, ValueCheck::Scale(scale)) = (weighted, check) {
+        if scale.histogram_friendly() {
+            acc = Acc::Hist {
+                bins: scale.points(),
+                first: scale.min,
+                counts: Vec::new(),
+            };
         }
     }
     let ctx = RowCtx {
@@ -346,13 +437,20 @@ pub fn grouped(
                 .collect();
             let run = |&(lo, hi): &(usize, usize)| -> Result<Part> {
                 let mut part = Part::new(&acc, total as usize);
-                let locate = |i: usize| {
-                    keys.iter()
-                        .zip(&strides)
-                        .map(|(k, s)| k[i] as u64 * s)
-                        .sum::<u64>() as usize
-                };
-                part.accumulate(&ctx, lo..hi, locate)?;
+                // Monomorphised cell lookups for the common one- and two-key cases.
+                match keys {
+                    [k0] => part.accumulate(&ctx, lo..hi, |i| k0[i] as usize)?,
+                    [k0, k1] => {
+                        let s0 = strides[0] as usize;
+                        part.accumulate(&ctx, lo..hi, |i| k0[i] as usize * s0 + k1[i] as usize)?
+                    }
+                    _ => part.accumulate(&ctx, lo..hi, |i| {
+                        keys.iter()
+                            .zip(&strides)
+                            .map(|(k, s)| k[i] as u64 * s)
+                            .sum::<u64>() as usize
+                    })?,
+                }
                 Ok(part)
             };
             let done: Vec<Result<Part>> = if parts > 1 {
@@ -404,6 +502,7 @@ pub fn grouped(
         n_valid,
         acc,
     } = part;
+    let acc = acc.materialize(code, &finisher);
     let order = slots;
     let g = order.len();
     let mut out = GroupedResult {
@@ -422,18 +521,13 @@ pub fn grouped(
     };
     let trinomial = |c: usize| -> Trinomial {
         match &acc {
-            Acc::NetCounts(k) => {
-                let mut t = Trinomial::default();
-                t.add_counts(k[c]);
-                t
-            }
             Acc::Net(t) => t[c],
             _ => unreachable!("only net scores use trinomials"),
         }
     };
     for &c in &order {
         let row: Result<Row> = match (&acc, finisher) {
-            (Acc::Net(_) | Acc::NetCounts(_), Finisher::Nps(o)) => trinomial(c)
+            (Acc::Net(_), Finisher::Nps(o)) => trinomial(c)
                 .estimate(weighted, &o.spec(), None)
                 .map(|e| Row {
                     estimate: 100.0 * e.net,
@@ -443,7 +537,7 @@ pub fn grouped(
                     effective_n: e.effective_n,
                     weight_sum: e.weight_sum,
                 }),
-            (Acc::Net(_) | Acc::NetCounts(_), Finisher::Sentiment(o)) => trinomial(c)
+            (Acc::Net(_), Finisher::Sentiment(o)) => trinomial(c)
                 .estimate(weighted, &o.net.spec(), None)
                 .map(|e| Row {
                     estimate: e.net,

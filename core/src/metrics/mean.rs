@@ -2,7 +2,7 @@
 
 use crate::error::{CxkpiError, Result};
 use crate::options::{check_confidence, option_enum, OptionReader, Options};
-use crate::scale::{non_empty, scan, Direction, MissingPolicy, Scale, ValueCheck};
+use crate::scale::{non_empty, scale_histogram, scan, Direction, MissingPolicy, Scale, ValueCheck};
 use crate::stats::{t_crit, z_crit, WeightedMoments};
 
 option_enum! {
@@ -313,16 +313,27 @@ impl MeanPartial {
                 message: "a weighted and an unweighted mean cannot be combined".into(),
             });
         }
-        let m = &mut self.moments;
-        let c = scan(
-            arg,
-            values,
-            weights,
-            self.spec.check(),
-            self.spec.missing,
-            |_, v, w| m.add(v, w),
-        )?;
-        self.n_missing += c.n_missing;
+        let n_missing = match (weights, self.spec.scale) {
+            (None, Some(scale)) if scale.histogram_friendly() => {
+                let (hist, n_missing) = scale_histogram(arg, values, scale, self.spec.missing)?;
+                self.moments
+                    .merge(&WeightedMoments::from_histogram(&hist, scale.min as f64));
+                n_missing
+            }
+            _ => {
+                let m = &mut self.moments;
+                scan(
+                    arg,
+                    values,
+                    weights,
+                    self.spec.check(),
+                    self.spec.missing,
+                    |_, v, w| m.add(v, w),
+                )?
+                .n_missing
+            }
+        };
+        self.n_missing += n_missing;
         Ok(())
     }
 

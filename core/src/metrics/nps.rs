@@ -3,7 +3,7 @@
 use super::trinomial::{NetInterval, NetIntervalSpec, Trinomial};
 use crate::error::{CxkpiError, Result};
 use crate::options::{check_confidence, OptionReader, Options};
-use crate::scale::{non_empty, scan, MissingPolicy, Scale, ValueCheck};
+use crate::scale::{non_empty, scale_histogram, scan, MissingPolicy, Scale, ValueCheck};
 
 /// How answers are classified: the scale and the promoter / detractor bands.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -62,6 +62,34 @@ impl NpsBands {
             ));
         }
         Ok(())
+    }
+
+    /// Counts unweighted answers into `t` (a histogram of scale points, then classified); returns the
+    /// number of missing answers.
+    pub(crate) fn count_into(&self, t: &mut Trinomial, scores: &[f64]) -> Result<u64> {
+        let scale = Scale {
+            min: self.scale_min,
+            max: self.scale_max,
+        };
+        if scale.histogram_friendly() {
+            let (hist, n_missing) = scale_histogram("scores", scores, scale, self.missing)?;
+            t.add_histogram(&hist, scale.min, |v| self.code(v));
+            Ok(n_missing)
+        } else {
+            let mut counts = [0u64; 3];
+            let c = scan(
+                "scores",
+                scores,
+                None,
+                ValueCheck::Scale(scale),
+                self.missing,
+                |_, v, _| {
+                    counts[(self.code(v) + 1) as usize] += 1;
+                },
+            )?;
+            t.add_counts(counts);
+            Ok(c.n_missing)
+        }
     }
 
     /// +1 promoter, 0 passive, −1 detractor (branch-free).
@@ -229,35 +257,36 @@ fn finish_nps(
 pub fn nps(scores: &[f64], weights: Option<&[f64]>, opts: &NpsOptions) -> Result<NpsResult> {
     non_empty("scores", scores)?;
     let bands = &opts.bands;
-    let weighted = weights.is_some();
-    let keep_rows = weighted && opts.interval.interval == NetInterval::Bootstrap;
+    let keep_rows = weights.is_some() && opts.interval.interval == NetInterval::Bootstrap;
     let mut rows: Vec<(i8, f64)> = Vec::new();
     let mut t = Trinomial::default();
-    let check = ValueCheck::Scale(Scale {
-        min: bands.scale_min,
-        max: bands.scale_max,
-    });
-    let c = scan(
-        "scores",
-        scores,
-        weights,
-        check,
-        bands.missing,
-        |_, v, w| {
-            let code = bands.code(v);
-            if weighted {
-                t.add(code, w);
-            } else {
-                t.add_count(code);
-            }
-            if keep_rows {
-                rows.push((code, w));
-            }
-        },
-    )?;
+    let n_missing = match weights {
+        Some(_) => {
+            let check = ValueCheck::Scale(Scale {
+                min: bands.scale_min,
+                max: bands.scale_max,
+            });
+            scan(
+                "scores",
+                scores,
+                weights,
+                check,
+                bands.missing,
+                |_, v, w| {
+                    let code = bands.code(v);
+                    t.add(code, w);
+                    if keep_rows {
+                        rows.push((code, w));
+                    }
+                },
+            )?
+            .n_missing
+        }
+        None => bands.count_into(&mut t, scores)?,
+    };
     finish_nps(
         &t,
-        c.n_missing,
+        n_missing,
         weights.is_some(),
         &opts.interval,
         keep_rows.then_some(rows.as_slice()),
@@ -328,25 +357,25 @@ impl NpsPartial {
         }
         let bands = self.bands;
         let sums = &mut self.sums;
-        let check = ValueCheck::Scale(Scale {
-            min: bands.scale_min,
-            max: bands.scale_max,
-        });
-        let c = if self.weighted {
-            scan(
-                "scores",
-                scores,
-                weights,
-                check,
-                bands.missing,
-                |_, v, w| sums.add(bands.code(v), w),
-            )?
-        } else {
-            scan("scores", scores, None, check, bands.missing, |_, v, _| {
-                sums.add_count(bands.code(v))
-            })?
+        let n_missing = match weights {
+            Some(_) => {
+                let check = ValueCheck::Scale(Scale {
+                    min: bands.scale_min,
+                    max: bands.scale_max,
+                });
+                scan(
+                    "scores",
+                    scores,
+                    weights,
+                    check,
+                    bands.missing,
+                    |_, v, w| sums.add(bands.code(v), w),
+                )?
+                .n_missing
+            }
+            None => bands.count_into(sums, scores)?,
         };
-        self.n_missing += c.n_missing;
+        self.n_missing += n_missing;
         Ok(())
     }
 

@@ -4,7 +4,7 @@ use super::nps::NetIntervalOptions;
 use super::trinomial::Trinomial;
 use crate::error::{CxkpiError, Result};
 use crate::options::{OptionReader, Options};
-use crate::scale::{non_empty, scan, MissingPolicy, Scale, ValueCheck};
+use crate::scale::{non_empty, scale_histogram, scan, MissingPolicy, Scale, ValueCheck};
 use crate::stats::{proportion_limits, ProportionMethod};
 
 /// Parses text labels into codes: "positive" → 1, "neutral" → 0, "negative" → −1 (case and surrounding
@@ -157,6 +157,13 @@ fn finish_sentiment(
 
 const SENTIMENT_SCALE: ValueCheck = ValueCheck::Scale(Scale { min: -1, max: 1 });
 
+/// Counts unweighted label codes into `t`; returns the number of missing labels.
+fn count_labels(t: &mut Trinomial, labels: &[f64], missing: MissingPolicy) -> Result<u64> {
+    let (hist, n_missing) = scale_histogram("labels", labels, Scale { min: -1, max: 1 }, missing)?;
+    t.add_counts([hist[0], hist[1], hist[2]]);
+    Ok(n_missing)
+}
+
 /// Sentiment shares from label codes (+1 positive, 0 neutral, −1 negative, NaN missing).
 ///
 /// ```
@@ -172,31 +179,33 @@ pub fn sentiment_share(
     opts: &SentimentOptions,
 ) -> Result<SentimentResult> {
     non_empty("labels", labels)?;
-    let weighted = weights.is_some();
-    let keep_rows = weighted && opts.net.interval == super::trinomial::NetInterval::Bootstrap;
+    let keep_rows =
+        weights.is_some() && opts.net.interval == super::trinomial::NetInterval::Bootstrap;
     let mut rows = Vec::new();
     let mut t = Trinomial::default();
-    let c = scan(
-        "labels",
-        labels,
-        weights,
-        SENTIMENT_SCALE,
-        opts.missing,
-        |_, v, w| {
-            let code = v as i8;
-            if weighted {
-                t.add(code, w);
-            } else {
-                t.add_count(code);
-            }
-            if keep_rows {
-                rows.push((code, w));
-            }
-        },
-    )?;
+    let n_missing = match weights {
+        Some(_) => {
+            scan(
+                "labels",
+                labels,
+                weights,
+                SENTIMENT_SCALE,
+                opts.missing,
+                |_, v, w| {
+                    let code = v as i8;
+                    t.add(code, w);
+                    if keep_rows {
+                        rows.push((code, w));
+                    }
+                },
+            )?
+            .n_missing
+        }
+        None => count_labels(&mut t, labels, opts.missing)?,
+    };
     finish_sentiment(
         &t,
-        c.n_missing,
+        n_missing,
         weights.is_some(),
         &opts.net,
         opts.share_interval,
@@ -241,25 +250,20 @@ impl SentimentPartial {
             sums: Trinomial::default(),
         };
         let sums = &mut p.sums;
-        let c = match weights {
-            Some(_) => scan(
-                "labels",
-                labels,
-                weights,
-                SENTIMENT_SCALE,
-                missing,
-                |_, v, w| sums.add(v as i8, w),
-            )?,
-            None => scan(
-                "labels",
-                labels,
-                None,
-                SENTIMENT_SCALE,
-                missing,
-                |_, v, _| sums.add_count(v as i8),
-            )?,
+        p.n_missing = match weights {
+            Some(_) => {
+                scan(
+                    "labels",
+                    labels,
+                    weights,
+                    SENTIMENT_SCALE,
+                    missing,
+                    |_, v, w| sums.add(v as i8, w),
+                )?
+                .n_missing
+            }
+            None => count_labels(sums, labels, missing)?,
         };
-        p.n_missing = c.n_missing;
         Ok(p)
     }
 

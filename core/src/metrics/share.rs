@@ -2,7 +2,7 @@
 
 use crate::error::{CxkpiError, Result};
 use crate::options::{check_confidence, option_enum, OptionReader, Options};
-use crate::scale::{non_empty, scan, MissingPolicy, Scale, ValueCheck};
+use crate::scale::{non_empty, scale_histogram, scan, MissingPolicy, Scale, ValueCheck};
 use crate::stats::{proportion_limits, CategorySums, ProportionMethod};
 
 option_enum! {
@@ -178,6 +178,17 @@ impl Binomial {
             self.hit.count += 1
         } else {
             self.miss.count += 1
+        }
+    }
+
+    /// Adds the counts of a histogram of scale points, each point a hit or not by `hit(point)`.
+    pub fn add_histogram(&mut self, hist: &[u64], first_point: i32, hit: impl Fn(f64) -> bool) {
+        for (k, &n) in hist.iter().enumerate() {
+            if hit((first_point as i64 + k as i64) as f64) {
+                self.hit.count += n
+            } else {
+                self.miss.count += n
+            }
         }
     }
 
@@ -388,20 +399,31 @@ impl TopBoxPartial {
         }
         let spec = self.spec;
         let sums = &mut self.sums;
-        let check = ValueCheck::Scale(Scale {
+        let scale = Scale {
             min: spec.scale_min,
             max: spec.scale_max,
-        });
-        let c = if self.weighted {
-            scan("scores", scores, weights, check, spec.missing, |_, v, w| {
-                sums.add(spec.hit(v), w)
-            })?
-        } else {
-            scan("scores", scores, None, check, spec.missing, |_, v, _| {
-                sums.add_count(spec.hit(v))
-            })?
         };
-        self.n_missing += c.n_missing;
+        let check = ValueCheck::Scale(scale);
+        let n_missing = match weights {
+            Some(_) => {
+                scan("scores", scores, weights, check, spec.missing, |_, v, w| {
+                    sums.add(spec.hit(v), w)
+                })?
+                .n_missing
+            }
+            None if scale.histogram_friendly() => {
+                let (hist, n_missing) = scale_histogram("scores", scores, scale, spec.missing)?;
+                sums.add_histogram(&hist, scale.min, |v| spec.hit(v));
+                n_missing
+            }
+            None => {
+                scan("scores", scores, None, check, spec.missing, |_, v, _| {
+                    sums.add_count(spec.hit(v))
+                })?
+                .n_missing
+            }
+        };
+        self.n_missing += n_missing;
         Ok(())
     }
 

@@ -86,6 +86,15 @@ impl Trinomial {
         }
     }
 
+    /// Adds the counts of a histogram of scale points, each point coded by `code(point)`.
+    pub fn add_histogram(&mut self, hist: &[u64], first_point: i32, code: impl Fn(f64) -> i8) {
+        let mut c = [0u64; 3];
+        for (k, &n) in hist.iter().enumerate() {
+            c[(code((first_point as i64 + k as i64) as f64) + 1) as usize] += n;
+        }
+        self.add_counts(c);
+    }
+
     /// Adds counts kept as `[bottom, middle, top]` (indexed by code + 1) by a hot loop.
     pub fn add_counts(&mut self, c: [u64; 3]) {
         self.bottom.count += c[0];

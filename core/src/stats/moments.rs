@@ -106,6 +106,37 @@ impl WeightedMoments {
         self.c += other.c;
     }
 
+    /// Unit-weight moments of a histogram: `hist[k]` values equal to `first + k`. Sums of whole numbers
+    /// are exact, so the mean is correctly rounded and the centred sums are computed around it.
+    pub fn from_histogram(hist: &[u64], first: f64) -> WeightedMoments {
+        let n: u64 = hist.iter().sum();
+        if n == 0 {
+            return WeightedMoments::default();
+        }
+        let mut sum = NeumaierSum::default();
+        for (k, &c) in hist.iter().enumerate() {
+            sum.add(c as f64 * (first + k as f64));
+        }
+        let nf = n as f64;
+        let mean = sum.value() / nf;
+        let mut m2 = NeumaierSum::default();
+        let mut b = NeumaierSum::default();
+        for (k, &c) in hist.iter().enumerate() {
+            let d = first + k as f64 - mean;
+            m2.add(c as f64 * d * d);
+            b.add(c as f64 * d);
+        }
+        WeightedMoments {
+            n,
+            sum_w: nf,
+            sum_w2: nf,
+            mean,
+            m2: m2.value(),
+            b: b.value(),
+            c: m2.value(),
+        }
+    }
+
     /// Kish effective sample size (Σw)² / Σw².
     pub fn effective_n(&self) -> f64 {
         self.sum_w * self.sum_w / self.sum_w2
