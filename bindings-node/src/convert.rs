@@ -77,7 +77,10 @@ fn napi_fail(what: &str) -> Failure {
 impl Js {
     pub(crate) fn new(env: &Env, v: &Unknown<'_>) -> Js {
         use napi::JsValue;
-        Js { env: env.raw(), v: v.raw() }
+        Js {
+            env: env.raw(),
+            v: v.raw(),
+        }
     }
 
     pub(crate) fn type_of(&self) -> ValueType {
@@ -107,8 +110,13 @@ impl Js {
         if !is {
             return None;
         }
-        let (mut ty, mut len, mut data, mut buf, mut off) = (0, 0usize, ptr::null_mut(), ptr::null_mut(), 0usize);
-        let s = unsafe { sys::napi_get_typedarray_info(self.env, self.v, &mut ty, &mut len, &mut data, &mut buf, &mut off) };
+        let (mut ty, mut len, mut data, mut buf, mut off) =
+            (0, 0usize, ptr::null_mut(), ptr::null_mut(), 0usize);
+        let s = unsafe {
+            sys::napi_get_typedarray_info(
+                self.env, self.v, &mut ty, &mut len, &mut data, &mut buf, &mut off,
+            )
+        };
         if s != sys::Status::napi_ok {
             return None;
         }
@@ -127,7 +135,10 @@ impl Js {
         if s != sys::Status::napi_ok {
             return Err(napi_fail("array element"));
         }
-        Ok(Js { env: self.env, v: out })
+        Ok(Js {
+            env: self.env,
+            v: out,
+        })
     }
 
     pub(crate) fn number(&self) -> Option<f64> {
@@ -147,7 +158,15 @@ impl Js {
         unsafe { sys::napi_get_value_string_utf8(self.env, self.v, ptr::null_mut(), 0, &mut len) };
         let mut buf = vec![0u8; len + 1];
         let mut written = 0usize;
-        unsafe { sys::napi_get_value_string_utf8(self.env, self.v, buf.as_mut_ptr().cast(), len + 1, &mut written) };
+        unsafe {
+            sys::napi_get_value_string_utf8(
+                self.env,
+                self.v,
+                buf.as_mut_ptr().cast(),
+                len + 1,
+                &mut written,
+            )
+        };
         buf.truncate(written);
         String::from_utf8(buf).ok()
     }
@@ -177,7 +196,10 @@ impl Js {
         if s != sys::Status::napi_ok {
             return Err(napi_fail("object keys"));
         }
-        let arr = Js { env: self.env, v: names };
+        let arr = Js {
+            env: self.env,
+            v: names,
+        };
         let n = arr.array_len();
         let mut out = Vec::with_capacity(n as usize);
         for i in 0..n {
@@ -195,9 +217,11 @@ impl Js {
         if s != sys::Status::napi_ok {
             return Err(napi_fail(key));
         }
-        Ok(Js { env: self.env, v: out })
+        Ok(Js {
+            env: self.env,
+            v: out,
+        })
     }
-
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -242,7 +266,10 @@ unsafe fn copy_typed<T: Copy + Into<f64>>(data: *mut std::ffi::c_void, len: usiz
     if len == 0 || data.is_null() {
         return Vec::new();
     }
-    std::slice::from_raw_parts(data as *const T, len).iter().map(|&x| x.into()).collect()
+    std::slice::from_raw_parts(data as *const T, len)
+        .iter()
+        .map(|&x| x.into())
+        .collect()
 }
 
 /// Reads a numeric column. A `Float64Array` is borrowed for the duration of the call.
@@ -273,15 +300,22 @@ pub(crate) fn column<'a>(v: Js, arg: &str) -> Res<Column<'a>> {
     if v.is_array() {
         return match read_numbers(v) {
             Ok(out) => Ok(Column::Owned(out)),
-            Err(i) => Err(invalid(&format!("{arg}[{i}]"), "must be a number, null or undefined (null and NaN mean missing)")),
+            Err(i) => Err(invalid(
+                &format!("{arg}[{i}]"),
+                "must be a number, null or undefined (null and NaN mean missing)",
+            )),
         };
     }
-    Err(invalid(arg, "must be a Float64Array or an array of numbers"))
+    Err(invalid(
+        arg,
+        "must be a Float64Array or an array of numbers",
+    ))
 }
 
 /// A JS function that copies an array of numbers into a Float64Array (null/undefined -> NaN) or returns
 /// the index of the first element that is not a number. V8 caches the compiled script by its source.
-const COPY_NUMBERS_JS: &str = "(function cxkpiCopyNumbers(a) { const n = a.length; const out = new Float64Array(n); \
+const COPY_NUMBERS_JS: &str =
+    "(function cxkpiCopyNumbers(a) { const n = a.length; const out = new Float64Array(n); \
 for (let i = 0; i < n; i++) { const x = a[i]; if (typeof x === 'number') out[i] = x; \
 else if (x === null || x === undefined) out[i] = NaN; else return i; } return out; })";
 
@@ -322,8 +356,12 @@ fn read_numbers_js(v: Js) -> Option<std::result::Result<Vec<f64>, usize>> {
     // SAFETY: every call runs on the JS thread of the current call with values created in its scope.
     unsafe {
         let mut src = ptr::null_mut();
-        if sys::napi_create_string_utf8(v.env, COPY_NUMBERS_JS.as_ptr().cast(), COPY_NUMBERS_JS.len() as isize, &mut src)
-            != sys::Status::napi_ok
+        if sys::napi_create_string_utf8(
+            v.env,
+            COPY_NUMBERS_JS.as_ptr().cast(),
+            COPY_NUMBERS_JS.len() as isize,
+            &mut src,
+        ) != sys::Status::napi_ok
         {
             return None;
         }
@@ -336,11 +374,16 @@ fn read_numbers_js(v: Js) -> Option<std::result::Result<Vec<f64>, usize>> {
         sys::napi_get_global(v.env, &mut global);
         let mut result = ptr::null_mut();
         let argv = [v.v];
-        if sys::napi_call_function(v.env, global, func, 1, argv.as_ptr(), &mut result) != sys::Status::napi_ok {
+        if sys::napi_call_function(v.env, global, func, 1, argv.as_ptr(), &mut result)
+            != sys::Status::napi_ok
+        {
             clear_exception(v.env);
             return None;
         }
-        let r = Js { env: v.env, v: result };
+        let r = Js {
+            env: v.env,
+            v: result,
+        };
         if let Some(i) = r.number() {
             return Some(Err(i as usize));
         }
@@ -351,7 +394,9 @@ fn read_numbers_js(v: Js) -> Option<std::result::Result<Vec<f64>, usize>> {
         if len == 0 || data.is_null() {
             return Some(Ok(Vec::new()));
         }
-        Some(Ok(std::slice::from_raw_parts(data as *const f64, len).to_vec()))
+        Some(Ok(
+            std::slice::from_raw_parts(data as *const f64, len).to_vec()
+        ))
     }
 }
 
@@ -402,7 +447,10 @@ fn code_from_f64(x: f64, arg: &str, i: usize) -> Res<u32> {
     if x.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&x) {
         Ok(x as u32)
     } else {
-        Err(invalid(&format!("{arg}[{i}]"), format!("= {x} is not a whole number in 0..=4294967295")))
+        Err(invalid(
+            &format!("{arg}[{i}]"),
+            format!("= {x} is not a whole number in 0..=4294967295"),
+        ))
     }
 }
 
@@ -415,25 +463,46 @@ pub(crate) fn code_column<'a>(v: Js, arg: &str) -> Res<CodeColumn<'a>> {
                 return Ok(CodeColumn::Owned(Vec::new()));
             }
             // SAFETY: see `column`; a Uint32Array is 4-byte aligned.
-            return Ok(CodeColumn::Borrowed(unsafe { std::slice::from_raw_parts(data as *const u32, len) }));
+            return Ok(CodeColumn::Borrowed(unsafe {
+                std::slice::from_raw_parts(data as *const u32, len)
+            }));
         }
         let col = column(v, arg)?;
-        return col.iter().enumerate().map(|(i, &x)| code_from_f64(x, arg, i)).collect::<Res<Vec<u32>>>().map(CodeColumn::Owned);
+        return col
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| code_from_f64(x, arg, i))
+            .collect::<Res<Vec<u32>>>()
+            .map(CodeColumn::Owned);
     }
     if v.is_array() {
-        let xs = read_numbers(v).map_err(|i| invalid(&format!("{arg}[{i}]"), "must be a whole number"))?;
-        return xs.iter().enumerate().map(|(i, &x)| code_from_f64(x, arg, i)).collect::<Res<Vec<u32>>>().map(CodeColumn::Owned);
+        let xs = read_numbers(v)
+            .map_err(|i| invalid(&format!("{arg}[{i}]"), "must be a whole number"))?;
+        return xs
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| code_from_f64(x, arg, i))
+            .collect::<Res<Vec<u32>>>()
+            .map(CodeColumn::Owned);
     }
-    Err(invalid(arg, "must be a Uint32Array or an array of whole numbers"))
+    Err(invalid(
+        arg,
+        "must be a Uint32Array or an array of whole numbers",
+    ))
 }
 
 /// Reads a list of code columns (grouped keys): an array whose items are code columns.
 pub(crate) fn code_columns<'a>(v: Js, arg: &str) -> Res<Vec<CodeColumn<'a>>> {
     if !v.is_array() {
-        return Err(invalid(arg, "must be an array of Uint32Array or of arrays of whole numbers"));
+        return Err(invalid(
+            arg,
+            "must be an array of Uint32Array or of arrays of whole numbers",
+        ));
     }
     let n = v.array_len();
-    (0..n).map(|i| code_column(v.element(i)?, &format!("{arg}[{i}]"))).collect()
+    (0..n)
+        .map(|i| code_column(v.element(i)?, &format!("{arg}[{i}]")))
+        .collect()
 }
 
 /// Sentiment labels: numeric codes (+1/0/-1, NaN or null missing) or strings
@@ -476,7 +545,8 @@ pub(crate) fn labels<'a>(v: Js, arg: &str) -> Res<Column<'a>> {
 
 /// A finite or non-finite number argument.
 pub(crate) fn number(v: Option<Js>, arg: &str) -> Res<f64> {
-    v.and_then(|v| v.number()).ok_or_else(|| invalid(arg, "must be a number"))
+    v.and_then(|v| v.number())
+        .ok_or_else(|| invalid(arg, "must be a number"))
 }
 
 /// A whole-number count argument (0 <= x <= 2^53).
@@ -491,7 +561,8 @@ pub(crate) fn count(v: Option<Js>, arg: &str) -> Res<u64> {
 
 /// A string argument.
 pub(crate) fn string(v: Option<Js>, arg: &str) -> Res<String> {
-    v.and_then(|v| v.string()).ok_or_else(|| invalid(arg, "must be a string"))
+    v.and_then(|v| v.string())
+        .ok_or_else(|| invalid(arg, "must be a string"))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -510,13 +581,16 @@ pub(crate) fn json_number(x: f64) -> Value {
             .into(),
         );
     }
-    if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 && !(x == 0.0 && x.is_sign_negative()) {
+    if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 && !(x == 0.0 && x.is_sign_negative())
+    {
         if x >= 0.0 {
             return Value::Number(Number::from(x as u64));
         }
         return Value::Number(Number::from(x as i64));
     }
-    Number::from_f64(x).map(Value::Number).unwrap_or(Value::Null)
+    Number::from_f64(x)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
 }
 
 fn to_json(v: Js, path: &str, depth: u32) -> Res<Option<Value>> {
@@ -534,22 +608,34 @@ fn to_json(v: Js, path: &str, depth: u32) -> Res<Option<Value>> {
                 if let Some((ty, _, _)) = v.typed_array() {
                     if ty == TA_UINT32 {
                         let c = code_column(v, path)?;
-                        return Ok(Some(Value::Array(c.iter().map(|&x| Value::from(x)).collect())));
+                        return Ok(Some(Value::Array(
+                            c.iter().map(|&x| Value::from(x)).collect(),
+                        )));
                     }
                     let c = column(v, path)?;
-                    return Ok(Some(Value::Array(c.iter().map(|&x| json_number(x)).collect())));
+                    return Ok(Some(Value::Array(
+                        c.iter().map(|&x| json_number(x)).collect(),
+                    )));
                 }
                 let n = v.array_len();
                 let mut out = Vec::with_capacity(n as usize);
                 for i in 0..n {
-                    out.push(to_json(v.element(i)?, &format!("{path}[{i}]"), depth + 1)?.unwrap_or(Value::Null));
+                    out.push(
+                        to_json(v.element(i)?, &format!("{path}[{i}]"), depth + 1)?
+                            .unwrap_or(Value::Null),
+                    );
                 }
                 Value::Array(out)
             } else {
                 Value::Object(to_json_map(v, path, depth)?)
             }
         }
-        _ => return Err(invalid(path, "must be a plain value (number, string, boolean, null, array or object)")),
+        _ => {
+            return Err(invalid(
+                path,
+                "must be a plain value (number, string, boolean, null, array or object)",
+            ))
+        }
     }))
 }
 
@@ -557,7 +643,11 @@ fn to_json_map(v: Js, path: &str, depth: u32) -> Res<Map<String, Value>> {
     let mut map = Map::new();
     for k in v.keys()? {
         let child = v.property(&k)?;
-        let sub = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+        let sub = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
         if let Some(val) = to_json(child, &sub, depth + 1)? {
             map.insert(camel_to_snake(&k), val);
         }
@@ -601,13 +691,17 @@ pub enum Tree {
 impl Tree {
     /// Serialises any core result.
     pub(crate) fn of<T: Serialize + ?Sized>(value: &T) -> Res<Tree> {
-        value.serialize(TreeSer { camel: true }).map_err(|e| invalid("result", e.0))
+        value
+            .serialize(TreeSer { camel: true })
+            .map_err(|e| invalid("result", e.0))
     }
 
     /// Serialises with the core's own (snake_case) field names: the JSON form of partials, which Rust
     /// and Python read and write too.
     pub(crate) fn of_raw<T: Serialize + ?Sized>(value: &T) -> Res<Tree> {
-        value.serialize(TreeSer { camel: false }).map_err(|e| invalid("partial", e.0))
+        value
+            .serialize(TreeSer { camel: false })
+            .map_err(|e| invalid("partial", e.0))
     }
 
     /// Adds (or replaces) a top-level field of a map.
@@ -726,10 +820,19 @@ impl ser::Serializer for TreeSer {
     fn serialize_unit_struct(self, _name: &'static str) -> SResult {
         Ok(Tree::Null)
     }
-    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> SResult {
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> SResult {
         Ok(Tree::Str(variant.to_string()))
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> SResult {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> SResult {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -739,7 +842,10 @@ impl ser::Serializer for TreeSer {
         variant: &'static str,
         value: &T,
     ) -> SResult {
-        Ok(Tree::Map(vec![(variant.to_string(), value.serialize(self)?)]))
+        Ok(Tree::Map(vec![(
+            variant.to_string(),
+            value.serialize(self)?,
+        )]))
     }
     fn serialize_seq(self, len: Option<usize>) -> std::result::Result<SeqSer, SerError> {
         Ok(SeqSer(Vec::with_capacity(len.unwrap_or(0)), self))
@@ -747,7 +853,11 @@ impl ser::Serializer for TreeSer {
     fn serialize_tuple(self, len: usize) -> std::result::Result<SeqSer, SerError> {
         Ok(SeqSer(Vec::with_capacity(len), self))
     }
-    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> std::result::Result<SeqSer, SerError> {
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> std::result::Result<SeqSer, SerError> {
         Ok(SeqSer(Vec::with_capacity(len), self))
     }
     fn serialize_tuple_variant(
@@ -760,10 +870,24 @@ impl ser::Serializer for TreeSer {
         Ok(SeqSer(Vec::with_capacity(len), self))
     }
     fn serialize_map(self, _len: Option<usize>) -> std::result::Result<MapSer, SerError> {
-        Ok(MapSer { ser: self, fields: Vec::new(), key: None, variant: None })
+        Ok(MapSer {
+            ser: self,
+            fields: Vec::new(),
+            key: None,
+            variant: None,
+        })
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> std::result::Result<MapSer, SerError> {
-        Ok(MapSer { ser: self, fields: Vec::new(), key: None, variant: None })
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> std::result::Result<MapSer, SerError> {
+        Ok(MapSer {
+            ser: self,
+            fields: Vec::new(),
+            key: None,
+            variant: None,
+        })
     }
     fn serialize_struct_variant(
         self,
@@ -772,14 +896,22 @@ impl ser::Serializer for TreeSer {
         variant: &'static str,
         _len: usize,
     ) -> std::result::Result<MapSer, SerError> {
-        Ok(MapSer { ser: self, fields: Vec::new(), key: None, variant: Some(variant) })
+        Ok(MapSer {
+            ser: self,
+            fields: Vec::new(),
+            key: None,
+            variant: Some(variant),
+        })
     }
 }
 
 impl ser::SerializeSeq for SeqSer {
     type Ok = Tree;
     type Error = SerError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> std::result::Result<(), SerError> {
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), SerError> {
         self.0.push(value.serialize(self.1)?);
         Ok(())
     }
@@ -790,7 +922,10 @@ impl ser::SerializeSeq for SeqSer {
 impl ser::SerializeTuple for SeqSer {
     type Ok = Tree;
     type Error = SerError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> std::result::Result<(), SerError> {
+    fn serialize_element<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), SerError> {
         ser::SerializeSeq::serialize_element(self, value)
     }
     fn end(self) -> SResult {
@@ -800,7 +935,10 @@ impl ser::SerializeTuple for SeqSer {
 impl ser::SerializeTupleStruct for SeqSer {
     type Ok = Tree;
     type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> std::result::Result<(), SerError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), SerError> {
         ser::SerializeSeq::serialize_element(self, value)
     }
     fn end(self) -> SResult {
@@ -810,7 +948,10 @@ impl ser::SerializeTupleStruct for SeqSer {
 impl ser::SerializeTupleVariant for SeqSer {
     type Ok = Tree;
     type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> std::result::Result<(), SerError> {
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), SerError> {
         ser::SerializeSeq::serialize_element(self, value)
     }
     fn end(self) -> SResult {
@@ -820,7 +961,10 @@ impl ser::SerializeTupleVariant for SeqSer {
 impl ser::SerializeMap for MapSer {
     type Ok = Tree;
     type Error = SerError;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> std::result::Result<(), SerError> {
+    fn serialize_key<T: Serialize + ?Sized>(
+        &mut self,
+        key: &T,
+    ) -> std::result::Result<(), SerError> {
         self.key = Some(match key.serialize(self.ser)? {
             Tree::Str(s) => self.ser.key(&s),
             Tree::Num(x) => format!("{x}"),
@@ -829,8 +973,14 @@ impl ser::SerializeMap for MapSer {
         });
         Ok(())
     }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> std::result::Result<(), SerError> {
-        let k = self.key.take().ok_or_else(|| SerError("value without key".into()))?;
+    fn serialize_value<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> std::result::Result<(), SerError> {
+        let k = self
+            .key
+            .take()
+            .ok_or_else(|| SerError("value without key".into()))?;
         self.fields.push((k, value.serialize(self.ser)?));
         Ok(())
     }
@@ -841,8 +991,13 @@ impl ser::SerializeMap for MapSer {
 impl ser::SerializeStruct for MapSer {
     type Ok = Tree;
     type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> std::result::Result<(), SerError> {
-        self.fields.push((self.ser.key(key), value.serialize(self.ser)?));
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> std::result::Result<(), SerError> {
+        self.fields
+            .push((self.ser.key(key), value.serialize(self.ser)?));
         Ok(())
     }
     fn end(self) -> SResult {
@@ -852,8 +1007,13 @@ impl ser::SerializeStruct for MapSer {
 impl ser::SerializeStructVariant for MapSer {
     type Ok = Tree;
     type Error = SerError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> std::result::Result<(), SerError> {
-        self.fields.push((self.ser.key(key), value.serialize(self.ser)?));
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> std::result::Result<(), SerError> {
+        self.fields
+            .push((self.ser.key(key), value.serialize(self.ser)?));
         Ok(())
     }
     fn end(self) -> SResult {
@@ -868,7 +1028,9 @@ unsafe fn tree_to_js(env: sys::napi_env, t: &Tree) -> napi::Result<sys::napi_val
         Tree::Null => sys::napi_get_null(env, &mut out),
         Tree::Bool(b) => sys::napi_get_boolean(env, *b, &mut out),
         Tree::Num(x) => sys::napi_create_double(env, *x, &mut out),
-        Tree::Str(s) => sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out),
+        Tree::Str(s) => {
+            sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+        }
         Tree::Seq(items) => {
             let s = sys::napi_create_array_with_length(env, items.len(), &mut out);
             if s == sys::Status::napi_ok {
@@ -885,7 +1047,12 @@ unsafe fn tree_to_js(env: sys::napi_env, t: &Tree) -> napi::Result<sys::napi_val
                 for (k, item) in fields {
                     let v = tree_to_js(env, item)?;
                     let mut key = ptr::null_mut();
-                    sys::napi_create_string_utf8(env, k.as_ptr().cast(), k.len() as isize, &mut key);
+                    sys::napi_create_string_utf8(
+                        env,
+                        k.as_ptr().cast(),
+                        k.len() as isize,
+                        &mut key,
+                    );
                     sys::napi_set_property(env, out, key, v);
                 }
             }
@@ -893,7 +1060,9 @@ unsafe fn tree_to_js(env: sys::napi_env, t: &Tree) -> napi::Result<sys::napi_val
         }
     };
     if status != sys::Status::napi_ok {
-        return Err(napi::Error::from_reason("cxkpi: could not create a JavaScript value"));
+        return Err(napi::Error::from_reason(
+            "cxkpi: could not create a JavaScript value",
+        ));
     }
     Ok(out)
 }

@@ -31,7 +31,10 @@ pub(crate) type Res<T> = std::result::Result<T, Failure>;
 
 /// An `invalid_argument` error raised by the binding itself (argument conversion).
 pub(crate) fn invalid(arg: &str, message: impl Into<String>) -> Failure {
-    Failure::Core(CxkpiError::InvalidArgument { arg: arg.to_string(), message: message.into() })
+    Failure::Core(CxkpiError::InvalidArgument {
+        arg: arg.to_string(),
+        message: message.into(),
+    })
 }
 
 /// Runs `f`, turning a panic into [`Failure::Panic`].
@@ -94,19 +97,33 @@ pub(crate) fn to_js_error(env: &Env, failure: Failure) -> napi::Error {
             let (arg, message) = match d.arg {
                 Some(a) if a.contains('_') => {
                     let camel = snake_to_camel(&a);
-                    (Some(camel.clone()), d.message.replace(&format!("`{a}"), &format!("`{camel}")))
+                    (
+                        Some(camel.clone()),
+                        d.message.replace(&format!("`{a}"), &format!("`{camel}")),
+                    )
                 }
                 other => (other, d.message),
             };
             (d.kind.to_string(), message, arg, d.index, d.value)
         }
-        Failure::Panic(m) => ("panic".to_string(), format!("internal error in cxkpi (please report): {m}"), None, None, None),
+        Failure::Panic(m) => (
+            "panic".to_string(),
+            format!("internal error in cxkpi (please report): {m}"),
+            None,
+            None,
+            None,
+        ),
     };
     let code = code_of(&kind);
     // SAFETY: all calls run on the JS thread that owns `env`; every value is created in the current scope.
     unsafe {
         let mut err = ptr::null_mut();
-        let status = sys::napi_create_error(raw_env, js_string(raw_env, &code), js_string(raw_env, &message), &mut err);
+        let status = sys::napi_create_error(
+            raw_env,
+            js_string(raw_env, &code),
+            js_string(raw_env, &message),
+            &mut err,
+        );
         if status != sys::Status::napi_ok || err.is_null() {
             return napi::Error::from_reason(format!("{code}: {message}"));
         }

@@ -18,7 +18,12 @@ pub fn version() -> String {
 }
 
 /// The error kinds of cxkpi, in order; a thrown error has `code === 'CXKPI_' + kind.toUpperCase()`.
-#[napi(ts_return_type = "Array<'empty_input' | 'missing_value' | 'out_of_scale' | 'non_integer' | 'length_mismatch' | 'invalid_weight' | 'zero_weight_sum' | 'invalid_confidence' | 'unknown_method' | 'invalid_argument' | 'insufficient_data' | 'incompatible_partials' | 'unsupported'>")]
+#[napi(
+    ts_return_type = "Array<'empty_input' | 'missing_value' | 'out_of_scale' | 'non_integer' | 'length_mismatch' | 'invalid_weight' | 'zero_weight_sum' | 'invalid_confidence' | 'unknown_method' | 'invalid_argument' | 'insufficient_data' | 'incompatible_partials' | 'unsupported'>"
+)]
 pub fn error_kinds() -> Vec<String> {
-    cxkpi::CxkpiError::KINDS.iter().map(|k| k.to_string()).collect()
+    cxkpi::CxkpiError::KINDS
+        .iter()
+        .map(|k| k.to_string())
+        .collect()
 }

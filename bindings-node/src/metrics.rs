@@ -7,7 +7,9 @@ use napi::{Env, Unknown};
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
-use crate::convert::{self, code_columns, column, count, labels, number, object, opt_column, string, Js, Tree};
+use crate::convert::{
+    self, code_columns, column, count, labels, number, object, opt_column, string, Js, Tree,
+};
 use crate::error::{guard, invalid, js, to_js_error, Failure, Res};
 
 fn arg(env: &Env, v: &Unknown<'_>) -> Js {
@@ -24,8 +26,13 @@ fn run(env: &Env, f: impl FnOnce() -> Res<Tree>) -> napi::Result<Tree> {
 }
 
 /// Deserialises a result or partial object passed back from JS (camelCase keys) into a core type.
-fn from_object<T: serde::de::DeserializeOwned>(map: Map<String, Value>, arg: &str, what: &str) -> Res<T> {
-    serde_json::from_value(Value::Object(map)).map_err(|e| invalid(arg, format!("is not a valid {what}: {e}")))
+fn from_object<T: serde::de::DeserializeOwned>(
+    map: Map<String, Value>,
+    arg: &str,
+    what: &str,
+) -> Res<T> {
+    serde_json::from_value(Value::Object(map))
+        .map_err(|e| invalid(arg, format!("is not a valid {what}: {e}")))
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -84,11 +91,20 @@ fn nps_core(scores: &[f64], weights: Option<&[f64]>, o: &Map<String, Value>) -> 
     ts_args_type = "scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: NpsOptions",
     ts_return_type = "NpsResult"
 )]
-pub fn nps(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn nps(
+    env: Env,
+    scores: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let s = column(arg(&env, &scores), "scores")?;
         let w = opt_column(opt_arg(&env, &weights), "weights")?;
-        nps_core(&s, w.as_deref(), &convert::options(opt_arg(&env, &options))?)
+        nps_core(
+            &s,
+            w.as_deref(),
+            &convert::options(opt_arg(&env, &options))?,
+        )
     })
 }
 
@@ -98,7 +114,12 @@ pub fn nps(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<
     ts_args_type = "scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: NpsOptions",
     ts_return_type = "Promise<NpsResult>"
 )]
-pub fn nps_async(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> AsyncTask<Job> {
+pub fn nps_async(
+    env: Env,
+    scores: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> AsyncTask<Job> {
     spawn(|| {
         let s = column(arg(&env, &scores), "scores")?.into_owned();
         let w = opt_column(opt_arg(&env, &weights), "weights")?.map(|c| c.into_owned());
@@ -149,11 +170,20 @@ fn top_box_core(scores: &[f64], weights: Option<&[f64]>, o: &Map<String, Value>)
     ts_args_type = "scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: TopBoxOptions",
     ts_return_type = "ShareResult"
 )]
-pub fn top_box(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn top_box(
+    env: Env,
+    scores: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let s = column(arg(&env, &scores), "scores")?;
         let w = opt_column(opt_arg(&env, &weights), "weights")?;
-        top_box_core(&s, w.as_deref(), &convert::options(opt_arg(&env, &options))?)
+        top_box_core(
+            &s,
+            w.as_deref(),
+            &convert::options(opt_arg(&env, &options))?,
+        )
     })
 }
 
@@ -162,7 +192,12 @@ pub fn top_box(env: Env, scores: Unknown, weights: Option<Unknown>, options: Opt
     ts_args_type = "scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: TopBoxOptions",
     ts_return_type = "Promise<ShareResult>"
 )]
-pub fn top_box_async(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> AsyncTask<Job> {
+pub fn top_box_async(
+    env: Env,
+    scores: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> AsyncTask<Job> {
     spawn(|| {
         let s = column(arg(&env, &scores), "scores")?.into_owned();
         let w = opt_column(opt_arg(&env, &weights), "weights")?.map(|c| c.into_owned());
@@ -175,8 +210,16 @@ pub fn top_box_async(env: Env, scores: Unknown, weights: Option<Unknown>, option
 ///
 /// @example
 /// shareFromCounts(45, 60).share // 0.75
-#[napi(ts_args_type = "successes: number, n: number, options?: ShareOptions", ts_return_type = "ShareResult")]
-pub fn share_from_counts(env: Env, successes: Unknown, n: Unknown, options: Option<Unknown>) -> napi::Result<Tree> {
+#[napi(
+    ts_args_type = "successes: number, n: number, options?: ShareOptions",
+    ts_return_type = "ShareResult"
+)]
+pub fn share_from_counts(
+    env: Env,
+    successes: Unknown,
+    n: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let x = count(Some(arg(&env, &successes)), "successes")?;
         let n = count(Some(arg(&env, &n)), "n")?;
@@ -190,12 +233,21 @@ pub fn share_from_counts(env: Env, successes: Unknown, n: Unknown, options: Opti
 ///
 /// @example
 /// proportionInterval(8, 10, { method: 'clopper_pearson' })
-#[napi(ts_args_type = "x: number, n: number, options?: ProportionOptions", ts_return_type = "Interval")]
-pub fn proportion_interval(env: Env, x: Unknown, n: Unknown, options: Option<Unknown>) -> napi::Result<Tree> {
+#[napi(
+    ts_args_type = "x: number, n: number, options?: ProportionOptions",
+    ts_return_type = "Interval"
+)]
+pub fn proportion_interval(
+    env: Env,
+    x: Unknown,
+    n: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let x = number(Some(arg(&env, &x)), "x")?;
         let n = number(Some(arg(&env, &n)), "n")?;
-        let opts = cxkpi::ProportionOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
+        let opts =
+            cxkpi::ProportionOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
         Tree::of(&cxkpi::proportion_interval(x, n, &opts)?)
     })
 }
@@ -222,11 +274,20 @@ fn ces_core(values: &[f64], weights: Option<&[f64]>, o: &Map<String, Value>) -> 
     ts_args_type = "values: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: MeanOptions",
     ts_return_type = "MeanResult"
 )]
-pub fn mean_score(env: Env, values: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn mean_score(
+    env: Env,
+    values: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let s = column(arg(&env, &values), "values")?;
         let w = opt_column(opt_arg(&env, &weights), "weights")?;
-        mean_core(&s, w.as_deref(), &convert::options(opt_arg(&env, &options))?)
+        mean_core(
+            &s,
+            w.as_deref(),
+            &convert::options(opt_arg(&env, &options))?,
+        )
     })
 }
 
@@ -235,7 +296,12 @@ pub fn mean_score(env: Env, values: Unknown, weights: Option<Unknown>, options: 
     ts_args_type = "values: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: MeanOptions",
     ts_return_type = "Promise<MeanResult>"
 )]
-pub fn mean_score_async(env: Env, values: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> AsyncTask<Job> {
+pub fn mean_score_async(
+    env: Env,
+    values: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> AsyncTask<Job> {
     spawn(|| {
         let s = column(arg(&env, &values), "values")?.into_owned();
         let w = opt_column(opt_arg(&env, &weights), "weights")?.map(|c| c.into_owned());
@@ -253,11 +319,20 @@ pub fn mean_score_async(env: Env, values: Unknown, weights: Option<Unknown>, opt
     ts_args_type = "scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: MeanOptions",
     ts_return_type = "MeanResult"
 )]
-pub fn ces(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn ces(
+    env: Env,
+    scores: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let s = column(arg(&env, &scores), "scores")?;
         let w = opt_column(opt_arg(&env, &weights), "weights")?;
-        ces_core(&s, w.as_deref(), &convert::options(opt_arg(&env, &options))?)
+        ces_core(
+            &s,
+            w.as_deref(),
+            &convert::options(opt_arg(&env, &options))?,
+        )
     })
 }
 
@@ -266,7 +341,12 @@ pub fn ces(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<
     ts_args_type = "scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: MeanOptions",
     ts_return_type = "Promise<MeanResult>"
 )]
-pub fn ces_async(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> AsyncTask<Job> {
+pub fn ces_async(
+    env: Env,
+    scores: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> AsyncTask<Job> {
     spawn(|| {
         let s = column(arg(&env, &scores), "scores")?.into_owned();
         let w = opt_column(opt_arg(&env, &weights), "weights")?.map(|c| c.into_owned());
@@ -279,8 +359,17 @@ pub fn ces_async(env: Env, scores: Unknown, weights: Option<Unknown>, options: O
 ///
 /// @example
 /// meanFromSummary(5.2, 1.3, 120)
-#[napi(ts_args_type = "mean: number, sd: number, n: number, options?: MeanOptions", ts_return_type = "MeanResult")]
-pub fn mean_from_summary(env: Env, mean: Unknown, sd: Unknown, n: Unknown, options: Option<Unknown>) -> napi::Result<Tree> {
+#[napi(
+    ts_args_type = "mean: number, sd: number, n: number, options?: MeanOptions",
+    ts_return_type = "MeanResult"
+)]
+pub fn mean_from_summary(
+    env: Env,
+    mean: Unknown,
+    sd: Unknown,
+    n: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let m = number(Some(arg(&env, &mean)), "mean")?;
         let s = number(Some(arg(&env, &sd)), "sd")?;
@@ -298,8 +387,16 @@ pub fn mean_from_summary(env: Env, mean: Unknown, sd: Unknown, n: Unknown, optio
 ///
 /// @example
 /// churn(1000, 20).annualisedChurn // 1 - 0.98 ** 12
-#[napi(ts_args_type = "customersStart: number, lost: number, options?: ChurnOptions", ts_return_type = "ChurnResult")]
-pub fn churn(env: Env, customers_start: Unknown, lost: Unknown, options: Option<Unknown>) -> napi::Result<Tree> {
+#[napi(
+    ts_args_type = "customersStart: number, lost: number, options?: ChurnOptions",
+    ts_return_type = "ChurnResult"
+)]
+pub fn churn(
+    env: Env,
+    customers_start: Unknown,
+    lost: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let s = number(Some(arg(&env, &customers_start)), "customers_start")?;
         let l = number(Some(arg(&env, &lost)), "lost")?;
@@ -313,7 +410,12 @@ pub fn churn(env: Env, customers_start: Unknown, lost: Unknown, options: Option<
 /// @example
 /// convertRate(0.02, 1, 12) // monthly 2% -> yearly 21.5%
 #[napi(ts_args_type = "rate: number, fromMonths: number, toMonths: number")]
-pub fn convert_rate(env: Env, rate: Unknown, from_months: Unknown, to_months: Unknown) -> napi::Result<f64> {
+pub fn convert_rate(
+    env: Env,
+    rate: Unknown,
+    from_months: Unknown,
+    to_months: Unknown,
+) -> napi::Result<f64> {
     js(
         &env,
         guard(|| {
@@ -344,11 +446,20 @@ fn sentiment_core(labels: &[f64], weights: Option<&[f64]>, o: &Map<String, Value
     ts_args_type = "labels: Float64Array | ReadonlyArray<number | null> | ReadonlyArray<string | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: SentimentOptions",
     ts_return_type = "SentimentResult"
 )]
-pub fn sentiment_share(env: Env, labels: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn sentiment_share(
+    env: Env,
+    labels: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let l = convert::labels(arg(&env, &labels), "labels")?;
         let w = opt_column(opt_arg(&env, &weights), "weights")?;
-        sentiment_core(&l, w.as_deref(), &convert::options(opt_arg(&env, &options))?)
+        sentiment_core(
+            &l,
+            w.as_deref(),
+            &convert::options(opt_arg(&env, &options))?,
+        )
     })
 }
 
@@ -357,7 +468,12 @@ pub fn sentiment_share(env: Env, labels: Unknown, weights: Option<Unknown>, opti
     ts_args_type = "labels: Float64Array | ReadonlyArray<number | null> | ReadonlyArray<string | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: SentimentOptions",
     ts_return_type = "Promise<SentimentResult>"
 )]
-pub fn sentiment_share_async(env: Env, labels: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> AsyncTask<Job> {
+pub fn sentiment_share_async(
+    env: Env,
+    labels: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> AsyncTask<Job> {
     spawn(|| {
         let l = convert::labels(arg(&env, &labels), "labels")?.into_owned();
         let w = opt_column(opt_arg(&env, &weights), "weights")?.map(|c| c.into_owned());
@@ -382,7 +498,8 @@ pub fn sentiment_from_counts(
         let p = count(Some(arg(&env, &positive)), "positive")?;
         let u = count(Some(arg(&env, &neutral)), "neutral")?;
         let n = count(Some(arg(&env, &negative)), "negative")?;
-        let opts = cxkpi::SentimentOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
+        let opts =
+            cxkpi::SentimentOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
         Tree::of(&cxkpi::sentiment_from_counts(p, u, n, &opts)?)
     })
 }
@@ -395,35 +512,66 @@ pub fn sentiment_from_counts(
 ///
 /// @example
 /// compareNps(npsFromCounts(60, 20, 20), npsFromCounts(40, 30, 30)).significant // true
-#[napi(ts_args_type = "a: NpsResult, b: NpsResult, options?: CompareOptions", ts_return_type = "ComparisonResult")]
-pub fn compare_nps(env: Env, a: Unknown, b: Unknown, options: Option<Unknown>) -> napi::Result<Tree> {
+#[napi(
+    ts_args_type = "a: NpsResult, b: NpsResult, options?: CompareOptions",
+    ts_return_type = "ComparisonResult"
+)]
+pub fn compare_nps(
+    env: Env,
+    a: Unknown,
+    b: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let a: cxkpi::NpsResult = from_object(object(Some(arg(&env, &a)), "a")?, "a", "NpsResult")?;
         let b: cxkpi::NpsResult = from_object(object(Some(arg(&env, &b)), "b")?, "b", "NpsResult")?;
-        let opts = cxkpi::CompareOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
+        let opts =
+            cxkpi::CompareOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
         Tree::of(&cxkpi::compare_nps(&a, &b, &opts)?)
     })
 }
 
 /// Compares two shares (a - b): Newcombe hybrid score interval with a pooled z test by default, or
 /// `'wald'`, `'agresti_caffo'`.
-#[napi(ts_args_type = "a: ShareResult, b: ShareResult, options?: CompareOptions", ts_return_type = "ComparisonResult")]
-pub fn compare_shares(env: Env, a: Unknown, b: Unknown, options: Option<Unknown>) -> napi::Result<Tree> {
+#[napi(
+    ts_args_type = "a: ShareResult, b: ShareResult, options?: CompareOptions",
+    ts_return_type = "ComparisonResult"
+)]
+pub fn compare_shares(
+    env: Env,
+    a: Unknown,
+    b: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
-        let a: cxkpi::ShareResult = from_object(object(Some(arg(&env, &a)), "a")?, "a", "ShareResult")?;
-        let b: cxkpi::ShareResult = from_object(object(Some(arg(&env, &b)), "b")?, "b", "ShareResult")?;
-        let opts = cxkpi::CompareOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
+        let a: cxkpi::ShareResult =
+            from_object(object(Some(arg(&env, &a)), "a")?, "a", "ShareResult")?;
+        let b: cxkpi::ShareResult =
+            from_object(object(Some(arg(&env, &b)), "b")?, "b", "ShareResult")?;
+        let opts =
+            cxkpi::CompareOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
         Tree::of(&cxkpi::compare_shares(&a, &b, &opts)?)
     })
 }
 
 /// Compares two means (a - b): Welch t test by default, or `'student'`.
-#[napi(ts_args_type = "a: MeanResult, b: MeanResult, options?: CompareOptions", ts_return_type = "ComparisonResult")]
-pub fn compare_means(env: Env, a: Unknown, b: Unknown, options: Option<Unknown>) -> napi::Result<Tree> {
+#[napi(
+    ts_args_type = "a: MeanResult, b: MeanResult, options?: CompareOptions",
+    ts_return_type = "ComparisonResult"
+)]
+pub fn compare_means(
+    env: Env,
+    a: Unknown,
+    b: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
-        let a: cxkpi::MeanResult = from_object(object(Some(arg(&env, &a)), "a")?, "a", "MeanResult")?;
-        let b: cxkpi::MeanResult = from_object(object(Some(arg(&env, &b)), "b")?, "b", "MeanResult")?;
-        let opts = cxkpi::CompareOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
+        let a: cxkpi::MeanResult =
+            from_object(object(Some(arg(&env, &a)), "a")?, "a", "MeanResult")?;
+        let b: cxkpi::MeanResult =
+            from_object(object(Some(arg(&env, &b)), "b")?, "b", "MeanResult")?;
+        let opts =
+            cxkpi::CompareOptions::from_options(&convert::options(opt_arg(&env, &options))?)?;
         Tree::of(&cxkpi::compare_means(&a, &b, &opts)?)
     })
 }
@@ -441,7 +589,12 @@ pub fn compare_means(env: Env, a: Unknown, b: Unknown, options: Option<Unknown>)
     ts_args_type = "metric: 'nps' | 'share' | 'mean', margin: number, options?: SampleSizeOptions",
     ts_return_type = "SampleSizeResult"
 )]
-pub fn sample_size(env: Env, metric: Unknown, margin: Unknown, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn sample_size(
+    env: Env,
+    metric: Unknown,
+    margin: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let metric = string(Some(arg(&env, &metric)), "metric")?;
         let margin = number(Some(arg(&env, &margin)), "margin")?;
@@ -464,7 +617,13 @@ fn grouped_values<'a>(metric: &str, v: Js) -> Res<convert::Column<'a>> {
     }
 }
 
-fn grouped_core(metric: &str, values: &[f64], keys: &[&[u32]], weights: Option<&[f64]>, o: &Map<String, Value>) -> Res<Tree> {
+fn grouped_core(
+    metric: &str,
+    values: &[f64],
+    keys: &[&[u32]],
+    weights: Option<&[f64]>,
+    o: &Map<String, Value>,
+) -> Res<Tree> {
     Tree::of(&cxkpi::grouped(metric, values, keys, weights, o)?)
 }
 
@@ -516,7 +675,10 @@ pub fn grouped_async(
     spawn(|| {
         let m = string(Some(arg(&env, &metric)), "metric")?;
         let v = grouped_values(&m, arg(&env, &values))?.into_owned();
-        let k: Vec<Vec<u32>> = code_columns(arg(&env, &keys), "keys")?.into_iter().map(|c| c.into_owned()).collect();
+        let k: Vec<Vec<u32>> = code_columns(arg(&env, &keys), "keys")?
+            .into_iter()
+            .map(|c| c.into_owned())
+            .collect();
         let w = opt_column(opt_arg(&env, &weights), "weights")?.map(|c| c.into_owned());
         let o = convert::options(opt_arg(&env, &options))?;
         Ok(Box::new(move || {
@@ -568,12 +730,20 @@ fn infer_metric(map: &Map<String, Value>) -> Option<&'static str> {
     ts_args_type = "scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: NpsOptions",
     ts_return_type = "MetricPartial & { metric: 'nps' }"
 )]
-pub fn nps_partial(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn nps_partial(
+    env: Env,
+    scores: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let s = column(arg(&env, &scores), "scores")?;
         let w = opt_column(opt_arg(&env, &weights), "weights")?;
         let o = convert::options(opt_arg(&env, &options))?;
-        tagged("nps", &cxkpi::NpsPartial::from_scores(&s, w.as_deref(), &o)?)
+        tagged(
+            "nps",
+            &cxkpi::NpsPartial::from_scores(&s, w.as_deref(), &o)?,
+        )
     })
 }
 
@@ -583,12 +753,20 @@ pub fn nps_partial(env: Env, scores: Unknown, weights: Option<Unknown>, options:
     ts_args_type = "scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: TopBoxOptions",
     ts_return_type = "MetricPartial & { metric: 'top_box' }"
 )]
-pub fn top_box_partial(env: Env, scores: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn top_box_partial(
+    env: Env,
+    scores: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let s = column(arg(&env, &scores), "scores")?;
         let w = opt_column(opt_arg(&env, &weights), "weights")?;
         let o = convert::options(opt_arg(&env, &options))?;
-        tagged("top_box", &cxkpi::TopBoxPartial::from_scores(&s, w.as_deref(), &o)?)
+        tagged(
+            "top_box",
+            &cxkpi::TopBoxPartial::from_scores(&s, w.as_deref(), &o)?,
+        )
     })
 }
 
@@ -598,12 +776,20 @@ pub fn top_box_partial(env: Env, scores: Unknown, weights: Option<Unknown>, opti
     ts_args_type = "values: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: MeanOptions",
     ts_return_type = "MetricPartial & { metric: 'mean' }"
 )]
-pub fn mean_partial(env: Env, values: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn mean_partial(
+    env: Env,
+    values: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let s = column(arg(&env, &values), "values")?;
         let w = opt_column(opt_arg(&env, &weights), "weights")?;
         let o = convert::options(opt_arg(&env, &options))?;
-        tagged("mean", &cxkpi::MeanPartial::from_values(&s, w.as_deref(), &o)?)
+        tagged(
+            "mean",
+            &cxkpi::MeanPartial::from_values(&s, w.as_deref(), &o)?,
+        )
     })
 }
 
@@ -613,12 +799,20 @@ pub fn mean_partial(env: Env, values: Unknown, weights: Option<Unknown>, options
     ts_args_type = "labels: Float64Array | ReadonlyArray<number | null> | ReadonlyArray<string | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: SentimentOptions",
     ts_return_type = "MetricPartial & { metric: 'sentiment' }"
 )]
-pub fn sentiment_partial(env: Env, labels: Unknown, weights: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Tree> {
+pub fn sentiment_partial(
+    env: Env,
+    labels: Unknown,
+    weights: Option<Unknown>,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let l = convert::labels(arg(&env, &labels), "labels")?;
         let w = opt_column(opt_arg(&env, &weights), "weights")?;
         let o = convert::options(opt_arg(&env, &options))?;
-        tagged("sentiment", &cxkpi::SentimentPartial::from_labels(&l, w.as_deref(), &o)?)
+        tagged(
+            "sentiment",
+            &cxkpi::SentimentPartial::from_labels(&l, w.as_deref(), &o)?,
+        )
     })
 }
 
@@ -628,7 +822,12 @@ pub fn sentiment_partial(env: Env, labels: Unknown, weights: Option<Unknown>, op
     ts_args_type = "customersStart: number, lost: number, customersEnd?: number | null",
     ts_return_type = "MetricPartial & { metric: 'churn' }"
 )]
-pub fn churn_partial(env: Env, customers_start: Unknown, lost: Unknown, customers_end: Option<Unknown>) -> napi::Result<Tree> {
+pub fn churn_partial(
+    env: Env,
+    customers_start: Unknown,
+    lost: Unknown,
+    customers_end: Option<Unknown>,
+) -> napi::Result<Tree> {
     run(&env, || {
         let s = number(Some(arg(&env, &customers_start)), "customers_start")?;
         let l = number(Some(arg(&env, &lost)), "lost")?;
@@ -676,14 +875,20 @@ fn read_partial(v: Js, arg: &str) -> Res<AnyPartial> {
 }
 
 fn mismatch() -> Failure {
-    Failure::Core(cxkpi::CxkpiError::IncompatiblePartials { message: "partials of different metrics cannot be merged".into() })
+    Failure::Core(cxkpi::CxkpiError::IncompatiblePartials {
+        message: "partials of different metrics cannot be merged".into(),
+    })
 }
 
 /// Merges two partials of the same metric and settings (neither input is modified); merging the
 /// partials of disjoint shards equals computing on all rows. Partials may come straight from
 /// `npsPartial` & co., from `JSON.parse`, or from Python/Rust JSON (untagged: the metric is recognised by
 /// its fields). Different metrics or settings: `CXKPI_INCOMPATIBLE_PARTIALS`.
-#[napi(ts_generic_types = "P extends MetricPartial", ts_args_type = "a: P, b: P", ts_return_type = "P")]
+#[napi(
+    ts_generic_types = "P extends MetricPartial",
+    ts_args_type = "a: P, b: P",
+    ts_return_type = "P"
+)]
 pub fn merge_partials(env: Env, a: Unknown, b: Unknown) -> napi::Result<Tree> {
     run(&env, || {
         let pa = read_partial(arg(&env, &a), "a")?;

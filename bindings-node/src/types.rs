@@ -48,7 +48,9 @@ pub struct TopBoxOptions {
     /// Number of boxes (default 2: top-2-box).
     pub k: Option<u32>,
     /// Proportion interval method (default `'wilson'`).
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub interval: Option<String>,
     /// Confidence level in (0, 1) (default 0.95).
     pub confidence: Option<f64>,
@@ -61,7 +63,9 @@ pub struct TopBoxOptions {
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct ShareOptions {
     /// Proportion interval method (default `'wilson'`).
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub interval: Option<String>,
     /// Confidence level in (0, 1) (default 0.95).
     pub confidence: Option<f64>,
@@ -71,7 +75,9 @@ pub struct ShareOptions {
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct ProportionOptions {
     /// Interval method (default `'wilson'`).
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub method: Option<String>,
     /// Confidence level in (0, 1) (default 0.95).
     pub confidence: Option<f64>,
@@ -110,7 +116,9 @@ pub struct ChurnOptions {
     #[napi(ts_type = "'start' | 'average'")]
     pub base: Option<String>,
     /// Interval method of the churn rate (default `'wilson'`; start base only).
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub interval: Option<String>,
     /// Confidence level in (0, 1) (default 0.95).
     pub confidence: Option<f64>,
@@ -123,7 +131,9 @@ pub struct SentimentOptions {
     #[napi(ts_type = "'adjusted_wald' | 'wald' | 't' | 'bootstrap' | 'exact_bootstrap'")]
     pub interval: Option<String>,
     /// Interval method of the positive share and of the polarity (default `'wilson'`).
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub share_interval: Option<String>,
     /// Confidence level in (0, 1) (default 0.95).
     pub confidence: Option<f64>,
@@ -141,7 +151,9 @@ pub struct SentimentOptions {
 pub struct CompareOptions {
     /// NPS: `'adjusted_wald'` (default), `'wald'`, `'welch'`. Shares: `'newcombe'` (default), `'wald'`,
     /// `'agresti_caffo'`. Means: `'welch'` (default), `'student'`.
-    #[napi(ts_type = "'adjusted_wald' | 'wald' | 'welch' | 'newcombe' | 'agresti_caffo' | 'student'")]
+    #[napi(
+        ts_type = "'adjusted_wald' | 'wald' | 'welch' | 'newcombe' | 'agresti_caffo' | 'student'"
+    )]
     pub method: Option<String>,
     /// Confidence level in (0, 1) (default 0.95).
     pub confidence: Option<f64>,
@@ -175,7 +187,9 @@ pub struct FinishOptions {
     /// Interval method of the metric (as in its own function's options).
     pub interval: Option<String>,
     /// Sentiment: interval method of the positive share and the polarity.
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub share_interval: Option<String>,
     /// Confidence level in (0, 1) (default 0.95).
     pub confidence: Option<f64>,
@@ -194,7 +208,12 @@ pub struct FinishOptions {
 // results
 
 /// An NPS with its shares, counts, standard errors and interval.
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct NpsResult {
     /// Net Promoter Score on -100..100.
     pub nps: f64,
@@ -236,7 +255,12 @@ pub struct NpsResult {
 }
 
 /// A share (top-box, bottom-box or any proportion) with its interval.
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct ShareResult {
     /// The share in 0..1.
     pub share: f64,
@@ -257,7 +281,9 @@ pub struct ShareResult {
     /// Upper limit (0..1).
     pub upper: f64,
     /// Interval method used (weighted: applied with x = share * effectiveN, n = effectiveN).
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub interval: String,
     /// Confidence level.
     pub confidence: f64,
@@ -266,7 +292,12 @@ pub struct ShareResult {
 }
 
 /// A confidence interval for a proportion x/n.
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct Interval {
     /// The point estimate x/n.
     pub estimate: f64,
@@ -275,7 +306,9 @@ pub struct Interval {
     /// Upper limit.
     pub upper: f64,
     /// Method used.
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub method: String,
     /// Confidence level.
     pub confidence: f64,
@@ -291,7 +324,12 @@ pub struct ScaleRange {
 }
 
 /// A mean (mean score, CES) with its SD, SE and interval.
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct MeanResult {
     /// The (weighted) mean.
     pub mean: f64,
@@ -329,7 +367,12 @@ pub struct MeanResult {
 }
 
 /// A churn rate with retention, annualised figures and (for the start base) an interval.
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct ChurnResult {
     /// lost / customersStart (start base) or lost / ((start + end) / 2) (average base).
     pub churn_rate: f64,
@@ -355,14 +398,21 @@ pub struct ChurnResult {
     /// Upper limit of the churn rate (start base); null for the average base.
     pub upper: Option<f64>,
     /// Interval method.
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub interval: String,
     /// Confidence level.
     pub confidence: f64,
 }
 
 /// Sentiment shares, net sentiment and polarity with intervals.
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct SentimentResult {
     /// Share of positive labels (0..1).
     pub positive_share: f64,
@@ -406,7 +456,9 @@ pub struct SentimentResult {
     #[napi(ts_type = "'adjusted_wald' | 'wald' | 't' | 'bootstrap' | 'exact_bootstrap'")]
     pub interval: String,
     /// Interval method of the positive share and the polarity.
-    #[napi(ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'")]
+    #[napi(
+        ts_type = "'wilson' | 'wald' | 'agresti_coull' | 'clopper_pearson' | 'jeffreys' | 'wilson_cc'"
+    )]
     pub share_interval: String,
     /// Confidence level.
     pub confidence: f64,
@@ -415,7 +467,12 @@ pub struct SentimentResult {
 }
 
 /// The difference a - b of two results with its test and interval.
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct ComparisonResult {
     /// `'nps'`, `'share'` or `'mean'`.
     #[napi(ts_type = "'nps' | 'share' | 'mean'")]
@@ -441,14 +498,21 @@ pub struct ComparisonResult {
     /// p < 1 - confidence (or, when p is undefined, the interval excludes 0).
     pub significant: bool,
     /// Method used.
-    #[napi(ts_type = "'adjusted_wald' | 'wald' | 'welch' | 'newcombe' | 'agresti_caffo' | 'student'")]
+    #[napi(
+        ts_type = "'adjusted_wald' | 'wald' | 'welch' | 'newcombe' | 'agresti_caffo' | 'student'"
+    )]
     pub method: String,
     /// Confidence level.
     pub confidence: f64,
 }
 
 /// How many respondents (and invitations) a margin of error needs.
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct SampleSizeResult {
     /// The metric planned.
     #[napi(ts_type = "'nps' | 'share' | 'mean'")]
@@ -481,7 +545,12 @@ pub struct SampleSizeResult {
 }
 
 /// One row per group, as columns (index g is the same group in every column).
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct GroupedResult {
     /// The metric computed per group.
     #[napi(ts_type = "'nps' | 'top_box' | 'mean' | 'ces' | 'sentiment'")]
@@ -543,12 +612,19 @@ pub struct PartialResults {
 
 /// What every error thrown (or rejected) by cxkpi carries: it is a plain JS `Error` with these extra
 /// properties, e.g. `catch (e) { if (e.code === 'CXKPI_OUT_OF_SCALE') console.log(e.arg, e.index, e.value) }`.
-#[napi(object, object_to_js = false, object_from_js = false, use_nullable = true)]
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
 pub struct CxkpiError {
     /// `'CXKPI_' + kind.toUpperCase()`, e.g. `'CXKPI_OUT_OF_SCALE'` (`'CXKPI_PANIC'`: an internal bug, please report).
     pub code: String,
     /// The core's stable error kind.
-    #[napi(ts_type = "'empty_input' | 'missing_value' | 'out_of_scale' | 'non_integer' | 'length_mismatch' | 'invalid_weight' | 'zero_weight_sum' | 'invalid_confidence' | 'unknown_method' | 'invalid_argument' | 'insufficient_data' | 'incompatible_partials' | 'unsupported' | 'panic'")]
+    #[napi(
+        ts_type = "'empty_input' | 'missing_value' | 'out_of_scale' | 'non_integer' | 'length_mismatch' | 'invalid_weight' | 'zero_weight_sum' | 'invalid_confidence' | 'unknown_method' | 'invalid_argument' | 'insufficient_data' | 'incompatible_partials' | 'unsupported' | 'panic'"
+    )]
     pub kind: String,
     /// What was wrong and where, naming the argument, the index and the offending value.
     pub message: String,
