@@ -50,18 +50,12 @@ fn answer(field: &str, scale: Scale) -> std::result::Result<f64, String> {
     Ok(v)
 }
 
+/// The calendar quarter of an ISO date ("2025-04-09" → "2025-Q2"); `None` for anything that is not a real
+/// date (wrong format, 2025-02-30, month 13, ...).
 fn quarter_of(date: &str) -> Option<String> {
-    let b = date.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let year: u32 = date[0..4].parse().ok()?;
-    let month: u32 = date[5..7].parse().ok()?;
-    let day: u32 = date[8..10].parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    Some(format!("{year}-Q{}", (month - 1) / 3 + 1))
+    use chrono::Datelike;
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some(format!("{}-Q{}", d.year(), d.month0() / 3 + 1))
 }
 
 fn load(path: &str) -> Survey {
@@ -103,7 +97,7 @@ fn load(path: &str) -> Survey {
         s.rows_read += 1;
         let f: Vec<&str> = line.split(',').collect();
         let parsed = (|| {
-            let q = quarter_of(f[c_date]).ok_or("date: unparseable")?;
+            let q = quarter_of(f[c_date]).ok_or("date: not a valid YYYY-MM-DD date")?;
             let nps = answer(f[c_nps], Scale::NPS).map_err(|k| format!("nps: {k}"))?;
             let csat = answer(f[c_csat], Scale::CSAT).map_err(|k| format!("csat: {k}"))?;
             let ces = answer(f[c_ces], Scale::CES).map_err(|k| format!("ces: {k}"))?;
