@@ -48,5 +48,26 @@ fn single_metrics(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, grouped_nps, single_metrics);
+fn raking(c: &mut Criterion) {
+    use cxkpi::weighting::{rake, WeightingOptions};
+    let mut g = c.benchmark_group("rake_4_vars");
+    g.sample_size(10);
+    for &n in &[100_000usize, 1_000_000] {
+        let (codes, targets) = cxkpi_benches::raking_sample(n, 3);
+        let code_refs: Vec<&[u32]> = codes.iter().map(|c| c.as_slice()).collect();
+        let target_refs: Vec<&[f64]> = targets.iter().map(|t| t.as_slice()).collect();
+        // The job: margin error 1e-6.
+        let opts = WeightingOptions {
+            tolerance: 1e-6,
+            ..Default::default()
+        };
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("tol_1e-6", n), &n, |b, _| {
+            b.iter(|| rake(&code_refs, &target_refs, None, &opts).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, grouped_nps, single_metrics, raking);
 criterion_main!(benches);

@@ -31,7 +31,8 @@ function expectCode(fn, code, extra = {}) {
 test('version and error kinds', () => {
   assert.match(cx.version(), /^\d+\.\d+\.\d+/)
   const kinds = cx.errorKinds()
-  assert.equal(kinds.length, 13)
+  assert.equal(kinds.length, 17)
+  assert.ok(kinds.includes('not_converged'))
   assert.ok(kinds.includes('out_of_scale'))
 })
 

@@ -96,6 +96,31 @@ create_exception!(
     "A valid request that this combination of inputs does not support (kind `unsupported`)."
 );
 
+create_exception!(
+    cxkpi,
+    InconsistentMarginsError,
+    CxkpiError,
+    "Weighting margins whose totals disagree (kind `inconsistent_margins`)."
+);
+create_exception!(
+    cxkpi,
+    EmptyLevelError,
+    CxkpiError,
+    "A target level that no respondent has (kind `empty_level`)."
+);
+create_exception!(
+    cxkpi,
+    InfeasibleError,
+    CxkpiError,
+    "Constraints (bounds, targets) that no solution can meet (kind `infeasible`)."
+);
+create_exception!(
+    cxkpi,
+    NotConvergedError,
+    CxkpiError,
+    "An iterative fit that did not reach its tolerance (kind `not_converged`)."
+);
+
 /// The exception class of an error kind (the base class for a kind this build does not know).
 fn class_for<'py>(py: Python<'py>, kind: &str) -> Bound<'py, pyo3::types::PyType> {
     match kind {
@@ -112,6 +137,10 @@ fn class_for<'py>(py: Python<'py>, kind: &str) -> Bound<'py, pyo3::types::PyType
         "insufficient_data" => InsufficientDataError::type_object(py),
         "incompatible_partials" => IncompatiblePartialsError::type_object(py),
         "unsupported" => UnsupportedError::type_object(py),
+        "inconsistent_margins" => InconsistentMarginsError::type_object(py),
+        "empty_level" => EmptyLevelError::type_object(py),
+        "infeasible" => InfeasibleError::type_object(py),
+        "not_converged" => NotConvergedError::type_object(py),
         // A kind added to the core later still raises a CxkpiError with the right `.kind`.
         _ => CxkpiError::type_object(py),
     }

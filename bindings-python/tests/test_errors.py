@@ -24,6 +24,10 @@ CLASSES = {
     "insufficient_data": cxkpi.InsufficientDataError,
     "incompatible_partials": cxkpi.IncompatiblePartialsError,
     "unsupported": cxkpi.UnsupportedError,
+    "inconsistent_margins": cxkpi.InconsistentMarginsError,
+    "empty_level": cxkpi.EmptyLevelError,
+    "infeasible": cxkpi.InfeasibleError,
+    "not_converged": cxkpi.NotConvergedError,
 }
 
 
@@ -75,6 +79,11 @@ def test_errors_carry_kind_and_details(kind, call, details):
     assert str(e)  # the core's message
 
 
+# Raised by the core's weighting module, which the Python layer does not expose yet (issue 3); the classes
+# exist so that the mapping is complete.
+NOT_YET_REACHABLE = {"inconsistent_margins", "empty_level", "infeasible", "not_converged"}
+
+
 def test_every_kind_is_reachable_from_python():
     seen = set()
     for kind, call, _ in CASES:
@@ -82,7 +91,7 @@ def test_every_kind_is_reachable_from_python():
             call()
         except cxkpi.CxkpiError as e:
             seen.add(e.kind)
-    assert seen == set(CLASSES)
+    assert seen == set(CLASSES) - NOT_YET_REACHABLE
 
 
 def test_message_names_argument_index_and_value():

@@ -72,6 +72,32 @@ pub enum CxkpiError {
     /// Partials computed under different settings cannot be merged.
     #[error("cannot merge partials: {message}")]
     IncompatiblePartials { message: String },
+    /// Margins whose totals disagree.
+    #[error("margin totals disagree: variable {first} totals {first_total} but variable {other} totals {other_total}")]
+    InconsistentMargins {
+        first: usize,
+        first_total: f64,
+        other: usize,
+        other_total: f64,
+    },
+    /// A target level that no respondent has.
+    #[error("level {level} of variable {variable} has a target of {target} but no respondent (empty_level: error; use collapse or drop)")]
+    EmptyLevel {
+        variable: usize,
+        level: usize,
+        target: f64,
+    },
+    /// Constraints (bounds, targets) that no solution can meet.
+    #[error("infeasible: {message}")]
+    Infeasible { message: String },
+    /// An iterative fit that did not reach its tolerance.
+    #[error("{method} did not converge: largest relative margin error {max_rel_error:.3e} after {iterations} iterations (tolerance {tolerance:e})")]
+    NotConverged {
+        method: String,
+        iterations: u32,
+        max_rel_error: f64,
+        tolerance: f64,
+    },
     /// A valid request that this combination of inputs does not support.
     #[error("{message}")]
     Unsupported { message: String },
@@ -103,6 +129,10 @@ impl CxkpiError {
         "insufficient_data",
         "incompatible_partials",
         "unsupported",
+        "inconsistent_margins",
+        "empty_level",
+        "infeasible",
+        "not_converged",
     ];
 
     /// Stable snake_case name of the error kind.
@@ -121,6 +151,10 @@ impl CxkpiError {
             CxkpiError::InsufficientData { .. } => "insufficient_data",
             CxkpiError::IncompatiblePartials { .. } => "incompatible_partials",
             CxkpiError::Unsupported { .. } => "unsupported",
+            CxkpiError::InconsistentMargins { .. } => "inconsistent_margins",
+            CxkpiError::EmptyLevel { .. } => "empty_level",
+            CxkpiError::Infeasible { .. } => "infeasible",
+            CxkpiError::NotConverged { .. } => "not_converged",
         }
     }
 

@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod options;
 pub mod scale;
 pub mod stats;
+pub mod weighting;
 
 pub use error::{CxkpiError, Result};
 pub use metrics::*;

@@ -159,6 +159,20 @@ impl<'a> OptionReader<'a> {
         }
     }
 
+    /// A pair of numbers given as a two-element array, e.g. `"bounds": [0.5, 3]`.
+    pub fn f64_pair(&mut self, key: &str) -> Result<Option<(f64, f64)>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => match v.as_array().map(|a| a.as_slice()) {
+                Some([a, b]) => match (value_to_f64(a), value_to_f64(b)) {
+                    (Some(a), Some(b)) => Ok(Some((a, b))),
+                    _ => Err(type_error(key, "two numbers [lower, upper]", v)),
+                },
+                _ => Err(type_error(key, "two numbers [lower, upper]", v)),
+            },
+        }
+    }
+
     /// An enum option given by name.
     pub fn enumeration<E: OptionEnum>(&mut self, key: &str) -> Result<Option<E>> {
         match self.str(key)? {

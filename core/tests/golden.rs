@@ -480,3 +480,148 @@ fn golden_corpus() {
     );
     assert!(passed > 0, "no golden cases found in {}", dir.display());
 }
+
+/// Integer code columns.
+fn code_cols(v: &Value) -> Vec<Vec<u32>> {
+    v.as_array()
+        .expect("codes: a list of columns")
+        .iter()
+        .map(u32s)
+        .collect()
+}
+
+fn run_weighting(function: &str, input: &Value) -> Result<Value> {
+    use cxkpi::weighting::*;
+    match function {
+        "rake" | "calibrate" | "poststratify" => {
+            let (d, o) = split(
+                input,
+                &["codes", "targets", "cell_targets", "base", "levels"],
+            );
+            let opts = WeightingOptions::from_options(&o)?;
+            let codes = code_cols(&d["codes"]);
+            let code_refs: Vec<&[u32]> = codes.iter().map(|c| c.as_slice()).collect();
+            let base = opt_col(&d, "base");
+            if function == "poststratify" {
+                let cell_targets = col(&d, "cell_targets");
+                let levels: Vec<usize> = match d.get("levels") {
+                    Some(l) => l
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_u64().unwrap() as usize)
+                        .collect(),
+                    None if codes.len() == 1 => vec![cell_targets.len()],
+                    None => codes
+                        .iter()
+                        .map(|c| c.iter().copied().max().unwrap_or(0) as usize + 1)
+                        .collect(),
+                };
+                return to_value(poststratify(
+                    &code_refs,
+                    &levels,
+                    &cell_targets,
+                    base.as_deref(),
+                    &opts,
+                ));
+            }
+            let targets: Vec<Vec<f64>> = d["targets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| floats(t, "targets"))
+                .collect();
+            let target_refs: Vec<&[f64]> = targets.iter().map(|t| t.as_slice()).collect();
+            if function == "rake" {
+                to_value(rake(&code_refs, &target_refs, base.as_deref(), &opts))
+            } else {
+                to_value(calibrate(&code_refs, &target_refs, base.as_deref(), &opts))
+            }
+        }
+        "trim_weights" => {
+            let (d, o) = split(input, &["weights"]);
+            to_value(trim_weights(
+                &col(&d, "weights"),
+                &TrimOptions::from_options(&o)?,
+            ))
+        }
+        "weight_diagnostics" => {
+            let (d, _) = split(input, &["weights", "base"]);
+            to_value(weight_diagnostics(
+                &col(&d, "weights"),
+                opt_col(&d, "base").as_deref(),
+            ))
+        }
+        f => panic!("no runner for weighting golden function {f}"),
+    }
+}
+
+/// The weighting corpus (tests/golden/weighting, values from R survey): checked in Rust; it joins the
+/// cross-language corpus when the bindings expose weighting.
+#[test]
+fn golden_weighting_corpus() {
+    let dir = repo().join("tests/golden/weighting");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let (mut passed, mut failures) = (0usize, Vec::<String>::new());
+    for f in &files {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        let function = doc["function"].as_str().unwrap();
+        for case in doc["cases"].as_array().unwrap() {
+            let name = case["name"].as_str().unwrap();
+            let tol = case
+                .get("tolerance")
+                .and_then(Value::as_f64)
+                .unwrap_or(1e-9);
+            let got = match std::panic::catch_unwind(|| run_weighting(function, &case["input"])) {
+                Ok(g) => g,
+                Err(_) => {
+                    failures.push(format!("{function}/{name}: PANIC"));
+                    continue;
+                }
+            };
+            let mut problems = Vec::new();
+            match (&got, case.get("error")) {
+                (Err(e), Some(want)) if want["kind"].as_str() == Some(e.kind()) => {}
+                (Err(e), want) => problems.push(format!(
+                    "error {} ({e}), expected {:?}",
+                    e.kind(),
+                    want.map(|w| &w["kind"])
+                )),
+                (Ok(_), Some(w)) => {
+                    problems.push(format!("expected error {}, got a result", w["kind"]))
+                }
+                (Ok(v), None) => {
+                    let mut leaves = Vec::new();
+                    flatten("", v, &mut leaves);
+                    for (k, e) in case["expect"].as_object().unwrap() {
+                        let a = leaves.iter().find(|(f, _)| f == k).map(|(_, v)| v);
+                        if let Err(msg) = check(e, a, tol) {
+                            problems.push(format!("{k}: {msg}"));
+                        }
+                    }
+                }
+            }
+            if problems.is_empty() {
+                passed += 1;
+            } else {
+                failures.push(format!("{function}/{name}: {}", problems.join("; ")));
+            }
+        }
+    }
+    println!(
+        "golden weighting (rust): {passed} passed, {} failed",
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "weighting golden failures:\n{}",
+        failures.join("\n")
+    );
+}

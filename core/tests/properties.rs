@@ -236,3 +236,84 @@ proptest! {
         }
     }
 }
+
+mod weighting_props {
+    use cxkpi::weighting::{
+        calibrate, rake, trim_weights, Distance, TrimOptions, WeightingOptions,
+    };
+    use proptest::prelude::*;
+
+    /// A sample where every level of two variables (3 and 4 levels) is present, with random targets.
+    fn sample() -> impl Strategy<Value = (Vec<u32>, Vec<u32>, Vec<f64>, Vec<f64>, Vec<f64>)> {
+        (12usize..200).prop_flat_map(|n| {
+            (
+                prop::collection::vec(0u32..3, n),
+                prop::collection::vec(0u32..4, n),
+                prop::collection::vec(0.2f64..5.0, n),
+                prop::collection::vec(1.0f64..100.0, 3),
+                prop::collection::vec(1.0f64..100.0, 4),
+            )
+        })
+    }
+
+    fn full(a: &[u32], b: &[u32]) -> bool {
+        (0..3).all(|l| a.contains(&l)) && (0..4).all(|l| b.contains(&l))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn raked_weights_reproduce_every_target((a, b, base, ta, tb) in sample()) {
+            prop_assume!(full(&a, &b));
+            // Both margins total 1000.
+            let sa: f64 = ta.iter().sum();
+            let sb: f64 = tb.iter().sum();
+            let ta: Vec<f64> = ta.iter().map(|x| x * 1000.0 / sa).collect();
+            let tb: Vec<f64> = tb.iter().map(|x| x * 1000.0 / sb).collect();
+            let opts = WeightingOptions { on_nonconvergence: cxkpi::weighting::OnNonConvergence::Warn, ..Default::default() };
+            let r = rake(&[&a, &b], &[&ta, &tb], Some(&base), &opts).unwrap();
+            if r.status == cxkpi::weighting::FitStatus::Converged {
+                for (codes, t) in [(&a, &ta), (&b, &tb)] {
+                    for (l, &tl) in t.iter().enumerate() {
+                        let got: f64 = r.weights.iter().zip(codes.iter()).filter(|(_, &k)| k as usize == l).map(|(w, _)| w).sum();
+                        prop_assert!((got - tl).abs() <= 1e-9 * tl, "level {} {} vs {}", l, got, tl);
+                    }
+                }
+                // Calibration with the raking distance finds the same weights.
+                let c = calibrate(&[&a, &b], &[&ta, &tb], Some(&base), &WeightingOptions { distance: Distance::Raking, ..opts.clone() }).unwrap();
+                for (x, y) in c.weights.iter().zip(&r.weights) {
+                    prop_assert!((x - y).abs() <= 1e-7 * y, "{} vs {}", x, y);
+                }
+            }
+        }
+
+        #[test]
+        fn weights_scale_with_the_targets((a, b, base, ta, tb) in sample(), k in 0.01f64..100.0) {
+            prop_assume!(full(&a, &b));
+            let sa: f64 = ta.iter().sum();
+            let sb: f64 = tb.iter().sum();
+            let tb: Vec<f64> = tb.iter().map(|x| x * sa / sb).collect();
+            let opts = WeightingOptions::default();
+            let r1 = rake(&[&a, &b], &[&ta, &tb], Some(&base), &opts);
+            let ta2: Vec<f64> = ta.iter().map(|x| x * k).collect();
+            let tb2: Vec<f64> = tb.iter().map(|x| x * k).collect();
+            let r2 = rake(&[&a, &b], &[&ta2, &tb2], Some(&base), &opts);
+            if let (Ok(r1), Ok(r2)) = (r1, r2) {
+                for (x, y) in r1.weights.iter().zip(&r2.weights) {
+                    prop_assert!((x * k - y).abs() <= 1e-8 * y, "{} * {} vs {}", x, k, y);
+                }
+            }
+        }
+
+        #[test]
+        fn trimming_keeps_the_total_and_the_bounds(w in prop::collection::vec(0.1f64..20.0, 5..200), cap in 1.2f64..4.0) {
+            let total: f64 = w.iter().sum();
+            let t = trim_weights(&w, &TrimOptions { upper: Some(cap), relative_to_mean: true, ..Default::default() }).unwrap();
+            let upper = cap * total / w.len() as f64;
+            prop_assert!(t.weights.iter().all(|&x| x <= upper * (1.0 + 1e-12)));
+            let after: f64 = t.weights.iter().sum();
+            prop_assert!((after - total).abs() <= 1e-10 * total);
+        }
+    }
+}

@@ -22,6 +22,10 @@ from ._cxkpi import (
     UnknownMethodError,
     UnsupportedError,
     ZeroWeightSumError,
+    InconsistentMarginsError,
+    EmptyLevelError,
+    InfeasibleError,
+    NotConvergedError,
     version,
 )
 from ._api import (
@@ -87,6 +91,10 @@ __all__ = [
     "TopBoxPartial",
     "UnknownMethodError",
     "UnsupportedError",
+    "InconsistentMarginsError",
+    "EmptyLevelError",
+    "InfeasibleError",
+    "NotConvergedError",
     "ZeroWeightSumError",
     "__version__",
     "ces",

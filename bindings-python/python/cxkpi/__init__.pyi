@@ -76,6 +76,10 @@ __all__ = [
     "TopBoxPartial",
     "UnknownMethodError",
     "UnsupportedError",
+    "InconsistentMarginsError",
+    "EmptyLevelError",
+    "InfeasibleError",
+    "NotConvergedError",
     "ZeroWeightSumError",
     "__version__",
     "ces",
@@ -154,4 +158,16 @@ class IncompatiblePartialsError(CxkpiError):
 
 class UnsupportedError(CxkpiError):
     """A valid request that this combination of inputs does not support (kind ``unsupported``)."""
+
+class InconsistentMarginsError(CxkpiError):
+    """Weighting margins whose totals disagree (kind ``inconsistent_margins``)."""
+
+class EmptyLevelError(CxkpiError):
+    """A target level that no respondent has (kind ``empty_level``)."""
+
+class InfeasibleError(CxkpiError):
+    """Constraints (bounds, targets) that no solution can meet (kind ``infeasible``)."""
+
+class NotConvergedError(CxkpiError):
+    """An iterative fit that did not reach its tolerance (kind ``not_converged``)."""
 

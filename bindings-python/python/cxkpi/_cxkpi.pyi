@@ -24,6 +24,10 @@ from . import (
     OutOfScaleError as OutOfScaleError,
     UnknownMethodError as UnknownMethodError,
     UnsupportedError as UnsupportedError,
+    InconsistentMarginsError as InconsistentMarginsError,
+    EmptyLevelError as EmptyLevelError,
+    InfeasibleError as InfeasibleError,
+    NotConvergedError as NotConvergedError,
     ZeroWeightSumError as ZeroWeightSumError,
 )
 
@@ -67,6 +71,10 @@ __all__ = [
     "InsufficientDataError",
     "IncompatiblePartialsError",
     "UnsupportedError",
+    "InconsistentMarginsError",
+    "EmptyLevelError",
+    "InfeasibleError",
+    "NotConvergedError",
 ]
 
 __version__: str

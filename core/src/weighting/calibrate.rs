@@ -1,0 +1,279 @@
+//! Calibration (Deville & Särndal 1992) to the margins of categorical variables with the linear, raking
+//! and logit distances, optionally bounded, by safeguarded Newton on the dual; IPF is the fallback for
+//! the raking distance.
+
+use super::rake::ipf;
+use super::{
+    finish, prepare_targets, CellTable, Distance, FitStatus, Targets, WeightingOptions,
+    WeightingResult,
+};
+use crate::error::{CxkpiError, Result};
+use crate::stats::NeumaierSum;
+
+/// Calibrates base weights (or 1) to the margins of `codes` with the distance in `opts.distance`
+/// (default linear), optionally bounding the adjustment g = w / base to `opts.bounds`.
+///
+/// ```
+/// use cxkpi::weighting::{calibrate, Distance, WeightingOptions};
+/// let a = [0u32, 0, 0, 1, 1, 0];
+/// let b = [0u32, 1, 0, 1, 0, 0];
+/// let opts = WeightingOptions { distance: Distance::Raking, ..Default::default() };
+/// let r = calibrate(&[&a, &b], &[&[50.0, 50.0], &[60.0, 40.0]], None, &opts).unwrap();
+/// assert!(r.max_rel_error <= 1e-10);
+/// ```
+pub fn calibrate(
+    codes: &[&[u32]],
+    targets: &[&[f64]],
+    base: Option<&[f64]>,
+    opts: &WeightingOptions,
+) -> Result<WeightingResult> {
+    opts.validate()?;
+    if opts.weight_bounds.is_some() {
+        return Err(CxkpiError::Unsupported {
+            message:
+                "weight_bounds (bounds on absolute weights) are not supported yet; use bounds on g"
+                    .into(),
+        });
+    }
+    if codes.len() != targets.len() {
+        return Err(CxkpiError::LengthMismatch {
+            arg: "targets".into(),
+            len: targets.len(),
+            other: "codes".into(),
+            other_len: codes.len(),
+        });
+    }
+    let levels: Vec<usize> = targets.iter().map(|t| t.len()).collect();
+    let cells = CellTable::build(codes, &levels, base)?;
+    let t = prepare_targets(&cells, targets, opts)?;
+    check_bounds_feasible(&cells, &t, opts)?;
+    let (g, status, iters) = match newton(&cells, &t, opts) {
+        Some((g, iters)) => (g, FitStatus::Converged, iters),
+        None if opts.distance == Distance::Raking && opts.bounds.is_none() => ipf(&cells, &t, opts),
+        None => {
+            let (g, iters) = newton_last(&cells, &t, opts);
+            (g, FitStatus::Stalled, iters)
+        }
+    };
+    finish(
+        "calibrate",
+        Some(opts.distance),
+        &cells,
+        &t,
+        g,
+        status,
+        iters,
+        base,
+        opts,
+    )
+}
+
+/// Every level's target must be reachable with g inside the bounds.
+fn check_bounds_feasible(cells: &CellTable, t: &Targets, opts: &WeightingOptions) -> Result<()> {
+    let Some((lo, hi)) = opts.bounds else {
+        return Ok(());
+    };
+    for (v, target) in t.per_var.iter().enumerate() {
+        let before = cells.margin(v, &cells.base_total);
+        for (l, (&b, &tt)) in before.iter().zip(target).enumerate() {
+            if tt < b * lo * (1.0 - 1e-12) || tt > b * hi * (1.0 + 1e-12) {
+                return Err(CxkpiError::Infeasible {
+                    message: format!(
+                        "variable {v}, level {l}: target {tt} is outside [{}, {}] reachable with g in [{lo}, {hi}] from a base total of {b}",
+                        b * lo,
+                        b * hi
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The design: intercept plus indicators of every sampled non-reference level (the first sampled level of
+/// each variable is the reference). Returns (per-cell column lists, target vector).
+fn design(cells: &CellTable, t: &Targets) -> (Vec<Vec<usize>>, Vec<f64>) {
+    let nc = cells.n_cells();
+    let mut cols: Vec<Vec<usize>> = vec![vec![0]; nc];
+    let total = NeumaierSum::of(&t.per_var[0]);
+    let mut target = vec![total];
+    for (v, tv) in t.per_var.iter().enumerate() {
+        let mut sampled = vec![false; tv.len()];
+        for c in 0..nc {
+            sampled[cells.cell_levels[v][c] as usize] = true;
+        }
+        let reference = sampled.iter().position(|&s| s).expect("a sampled level");
+        let mut col_of = vec![usize::MAX; tv.len()];
+        for l in (0..tv.len()).filter(|&l| sampled[l] && l != reference) {
+            col_of[l] = target.len();
+            target.push(tv[l]);
+        }
+        for c in 0..nc {
+            let k = col_of[cells.cell_levels[v][c] as usize];
+            if k != usize::MAX {
+                cols[c].push(k);
+            }
+        }
+    }
+    (cols, target)
+}
+
+/// g = F(u) and dF/du for the distance, with bounds (truncation for linear and raking).
+fn dist(d: Distance, bounds: Option<(f64, f64)>, u: f64) -> (f64, f64) {
+    match d {
+        Distance::Linear | Distance::Raking => {
+            let (g, dg) = if d == Distance::Linear {
+                (1.0 + u, 1.0)
+            } else {
+                (u.exp(), u.exp())
+            };
+            match bounds {
+                Some((lo, _)) if g < lo => (lo, 0.0),
+                Some((_, hi)) if g > hi => (hi, 0.0),
+                _ => (g, dg),
+            }
+        }
+        Distance::Logit => {
+            let (l, h) = bounds.expect("validated: logit has bounds");
+            let a = (h - l) / ((1.0 - l) * (h - 1.0));
+            // g = (l(h−1) + h(1−l)E) / ((h−1) + (1−l)E), E = e^{a u}; written with e^{−|a u|} to avoid overflow.
+            let (p, q) = (h - 1.0, 1.0 - l);
+            if a * u <= 0.0 {
+                let e = (a * u).exp();
+                let den = p + q * e;
+                (
+                    (l * p + h * q * e) / den,
+                    a * e * p * q * (h - l) / (den * den),
+                )
+            } else {
+                let e = (-a * u).exp();
+                let den = p * e + q;
+                (
+                    (l * p * e + h * q) / den,
+                    a * e * p * q * (h - l) / (den * den),
+                )
+            }
+        }
+    }
+}
+
+/// Newton on the calibration equations Σ_c d_c F(x_c'λ) x_c = T with a backtracking line search on the
+/// largest relative residual. `None` when it cannot reach the tolerance.
+fn newton(cells: &CellTable, t: &Targets, opts: &WeightingOptions) -> Option<(Vec<f64>, u32)> {
+    let (cols, target) = design(cells, t);
+    let p = target.len();
+    let mut lambda = vec![0.0; p];
+    let eval = |lambda: &[f64]| -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut g = Vec::with_capacity(cols.len());
+        let mut dg = Vec::with_capacity(cols.len());
+        let mut fitted = vec![NeumaierSum::default(); p];
+        for (c, cc) in cols.iter().enumerate() {
+            let u: f64 = cc.iter().map(|&k| lambda[k]).sum();
+            let (gi, di) = dist(opts.distance, opts.bounds, u);
+            for &k in cc {
+                fitted[k].add(cells.base_total[c] * gi);
+            }
+            g.push(gi);
+            dg.push(di);
+        }
+        let resid: Vec<f64> = fitted
+            .iter()
+            .zip(&target)
+            .map(|(f, t)| f.value() - t)
+            .collect();
+        (g, dg, resid)
+    };
+    let size = |r: &[f64]| {
+        r.iter()
+            .zip(&target)
+            .fold(0.0f64, |m, (r, t)| m.max((r / t).abs()))
+    };
+    let (mut g, mut dg, mut resid) = eval(&lambda);
+    for iter in 0..opts.max_sweeps {
+        if size(&resid) <= opts.tolerance * 0.5 {
+            return Some((g, iter));
+        }
+        // J = Σ d_c F'(u_c) x_c x_c' (+ a tiny ridge for cells at a bound).
+        let mut jac = vec![0.0; p * p];
+        for (c, cc) in cols.iter().enumerate() {
+            let w = cells.base_total[c] * dg[c];
+            for &a in cc {
+                for &b in cc {
+                    jac[a * p + b] += w;
+                }
+            }
+        }
+        for k in 0..p {
+            jac[k * p + k] += 1e-12 * target[0];
+        }
+        let step = solve(&mut jac, &resid.iter().map(|r| -r).collect::<Vec<_>>(), p)?;
+        let current = size(&resid);
+        let mut alpha = 1.0;
+        loop {
+            let trial: Vec<f64> = lambda
+                .iter()
+                .zip(&step)
+                .map(|(l, s)| l + alpha * s)
+                .collect();
+            let (g2, dg2, r2) = eval(&trial);
+            if size(&r2) < current || alpha < 1e-10 {
+                if size(&r2) >= current {
+                    return None;
+                }
+                lambda = trial;
+                g = g2;
+                dg = dg2;
+                resid = r2;
+                break;
+            }
+            alpha *= 0.5;
+        }
+    }
+    (size(&resid) <= opts.tolerance * 0.5).then_some((g, opts.max_sweeps))
+}
+
+/// The best Newton iterate, for reporting when the fit does not converge.
+fn newton_last(cells: &CellTable, t: &Targets, opts: &WeightingOptions) -> (Vec<f64>, u32) {
+    let o = WeightingOptions {
+        tolerance: f64::MIN_POSITIVE,
+        max_sweeps: opts.max_sweeps.min(50),
+        ..opts.clone()
+    };
+    match newton(cells, t, &o) {
+        Some(r) => r,
+        None => (vec![1.0; cells.n_cells()], 0),
+    }
+}
+
+/// Solves the small dense system `a x = b` (p × p, row-major) by Gaussian elimination with partial
+/// pivoting; `None` when singular. The systems are tiny (one unknown per calibration level).
+fn solve(a: &mut [f64], b: &[f64], p: usize) -> Option<Vec<f64>> {
+    let mut x = b.to_vec();
+    for col in 0..p {
+        let piv =
+            (col..p).max_by(|&i, &j| a[i * p + col].abs().total_cmp(&a[j * p + col].abs()))?;
+        if a[piv * p + col].abs() < 1e-300 {
+            return None;
+        }
+        if piv != col {
+            for k in 0..p {
+                a.swap(piv * p + k, col * p + k);
+            }
+            x.swap(piv, col);
+        }
+        for r in col + 1..p {
+            let f = a[r * p + col] / a[col * p + col];
+            if f != 0.0 {
+                for k in col..p {
+                    a[r * p + k] -= f * a[col * p + k];
+                }
+                x[r] -= f * x[col];
+            }
+        }
+    }
+    for col in (0..p).rev() {
+        let s: f64 = (col + 1..p).map(|k| a[col * p + k] * x[k]).sum();
+        x[col] = (x[col] - s) / a[col * p + col];
+    }
+    Some(x)
+}
