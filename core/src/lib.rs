@@ -37,3 +37,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/rust.md")]
 pub struct RustGuide;
+
+/// The examples of `docs/weighting.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/weighting.md")]
+pub struct WeightingGuide;
