@@ -48,3 +48,6 @@ fi
 
 "$PY" "$HERE/gen_bench_data.py"
 "$PY" "$HERE/nps_grouped_pandas_polars.py" "$@"
+# Raking against R survey (needs Rscript with r-cran-survey: apt-get install r-base-core r-cran-survey),
+# weightipy and ipfn.
+"$PY" "$HERE/rake_peers.py"
