@@ -307,6 +307,29 @@ mod weighting_props {
         }
 
         #[test]
+        fn merged_cell_partials_rake_like_the_whole((a, b, base, ta, tb) in sample(), cut in 0usize..200) {
+            use cxkpi::weighting::{rake_cells, CellPartial};
+            prop_assume!(full(&a, &b));
+            let cut = cut.min(a.len());
+            let sa: f64 = ta.iter().sum();
+            let sb: f64 = tb.iter().sum();
+            let tb: Vec<f64> = tb.iter().map(|x| x * sa / sb).collect();
+            let opts = WeightingOptions::default();
+            let Ok(whole) = rake(&[&a, &b], &[&ta, &tb], Some(&base), &opts) else { return Ok(()) };
+            let mut p = CellPartial::from_codes(&[&a[..cut], &b[..cut]], &[3, 4], Some(&base[..cut])).unwrap();
+            // Through JSON, as between workers.
+            let q = CellPartial::from_codes(&[&a[cut..], &b[cut..]], &[3, 4], Some(&base[cut..])).unwrap();
+            let q: CellPartial = serde_json::from_str(&serde_json::to_string(&q).unwrap()).unwrap();
+            p.merge(&q).unwrap();
+            let cw = rake_cells(&p, &[&ta, &tb], &opts).unwrap();
+            let mut w = cw.apply(&[&a[..cut], &b[..cut]], Some(&base[..cut])).unwrap();
+            w.extend(cw.apply(&[&a[cut..], &b[cut..]], Some(&base[cut..])).unwrap());
+            for (x, y) in w.iter().zip(&whole.weights) {
+                prop_assert!((x - y).abs() <= 1e-9 * y, "{} vs {}", x, y);
+            }
+        }
+
+        #[test]
         fn trimming_keeps_the_total_and_the_bounds(w in prop::collection::vec(0.1f64..20.0, 5..200), cap in 1.2f64..4.0) {
             let total: f64 = w.iter().sum();
             let t = trim_weights(&w, &TrimOptions { upper: Some(cap), relative_to_mean: true, ..Default::default() }).unwrap();

@@ -207,3 +207,154 @@ impl CellTable {
         }
     }
 }
+
+/// Mergeable per-cell aggregate of a shard of respondents: the level tuple, respondent count and base-weight
+/// total of every cell. Shards (days, partitions, workers) aggregate on their own, the aggregates merge in
+/// any order, the fit runs once on the merged cells, and each shard maps the cell adjustments back to its rows
+/// with [`CellWeights::apply`] — no respondent row ever moves.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CellPartial {
+    pub levels: Vec<usize>,
+    /// `keys[c]`: the level of every variable in cell c; cells sorted by key.
+    pub keys: Vec<Vec<u32>>,
+    pub count: Vec<u64>,
+    pub base_total: Vec<NeumaierSum>,
+}
+
+impl CellPartial {
+    /// Aggregates a shard (an empty shard gives an empty partial).
+    pub fn from_codes(
+        codes: &[&[u32]],
+        levels: &[usize],
+        base: Option<&[f64]>,
+    ) -> Result<CellPartial> {
+        if !codes.is_empty()
+            && codes.iter().all(|c| c.is_empty())
+            && base.is_none_or(|b| b.is_empty())
+        {
+            return Ok(CellPartial {
+                levels: levels.to_vec(),
+                keys: vec![],
+                count: vec![],
+                base_total: vec![],
+            });
+        }
+        let t = CellTable::build(codes, levels, base)?;
+        let mut sums = vec![NeumaierSum::default(); t.n_cells()];
+        match base {
+            Some(b) => t
+                .cell_of_row
+                .iter()
+                .zip(b)
+                .for_each(|(&c, &w)| sums[c as usize].add(w)),
+            None => sums
+                .iter_mut()
+                .zip(&t.count)
+                .for_each(|(s, &c)| s.add(c as f64)),
+        }
+        Ok(CellPartial {
+            keys: (0..t.n_cells())
+                .map(|c| t.cell_levels.iter().map(|l| l[c]).collect())
+                .collect(),
+            levels: t.levels,
+            count: t.count,
+            base_total: sums,
+        })
+    }
+
+    /// Adds another shard's cells.
+    pub fn merge(&mut self, o: &CellPartial) -> Result<()> {
+        if o.levels != self.levels {
+            return Err(CxkpiError::IncompatiblePartials {
+                message: format!(
+                    "cell partials have different levels ({:?} vs {:?})",
+                    self.levels, o.levels
+                ),
+            });
+        }
+        let mut merged = CellPartial {
+            levels: self.levels.clone(),
+            keys: vec![],
+            count: vec![],
+            base_total: vec![],
+        };
+        let (mut i, mut j) = (0, 0);
+        while i < self.keys.len() || j < o.keys.len() {
+            let take_self = j >= o.keys.len() || (i < self.keys.len() && self.keys[i] <= o.keys[j]);
+            let take_other =
+                i >= self.keys.len() || (j < o.keys.len() && o.keys[j] <= self.keys[i]);
+            let key = if take_self {
+                self.keys[i].clone()
+            } else {
+                o.keys[j].clone()
+            };
+            let mut count = 0;
+            let mut sum = NeumaierSum::default();
+            if take_self {
+                count += self.count[i];
+                sum.merge(&self.base_total[i]);
+                i += 1;
+            }
+            if take_other {
+                count += o.count[j];
+                sum.merge(&o.base_total[j]);
+                j += 1;
+            }
+            merged.keys.push(key);
+            merged.count.push(count);
+            merged.base_total.push(sum);
+        }
+        *self = merged;
+        Ok(())
+    }
+
+    /// A cell table without rows (for fitting on merged aggregates).
+    pub(crate) fn table(&self) -> CellTable {
+        CellTable {
+            n_rows: self.count.iter().sum::<u64>() as usize,
+            levels: self.levels.clone(),
+            cell_of_row: Vec::new(),
+            cell_levels: (0..self.levels.len())
+                .map(|v| self.keys.iter().map(|k| k[v]).collect())
+                .collect(),
+            base_total: self.base_total.iter().map(NeumaierSum::value).collect(),
+            count: self.count.clone(),
+        }
+    }
+}
+
+/// The adjustment of every cell of a fit on merged aggregates; [`CellWeights::apply`] maps it to a shard's rows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CellWeights {
+    pub levels: Vec<usize>,
+    pub keys: Vec<Vec<u32>>,
+    pub g: Vec<f64>,
+}
+
+impl CellWeights {
+    /// Row weights base_i · g(cell of row i) for a shard; a row whose cell was not in the fit is an error.
+    pub fn apply(&self, codes: &[&[u32]], base: Option<&[f64]>) -> Result<Vec<f64>> {
+        if !codes.is_empty()
+            && codes.iter().all(|c| c.is_empty())
+            && base.is_none_or(|b| b.is_empty())
+        {
+            return Ok(Vec::new());
+        }
+        let t = CellTable::build(codes, &self.levels, base)?;
+        let g: Vec<f64> = (0..t.n_cells())
+            .map(|c| {
+                let key: Vec<u32> = t.cell_levels.iter().map(|l| l[c]).collect();
+                self.keys
+                    .binary_search(&key)
+                    .map(|k| self.g[k])
+                    .map_err(|_| {
+                        CxkpiError::invalid(
+                            "codes",
+                            format!("cell {key:?} was not part of the fit"),
+                        )
+                    })
+            })
+            .collect::<Result<_>>()?;
+        Ok(t.expand(&g, base))
+    }
+}

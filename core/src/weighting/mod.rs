@@ -13,10 +13,10 @@ mod rake;
 mod trim;
 
 pub use calibrate::calibrate;
-pub use cells::CellTable;
+pub use cells::{CellPartial, CellTable, CellWeights};
 pub use diagnostics::{weight_diagnostics, WeightDiagnostics};
 pub use poststratify::poststratify;
-pub use rake::rake;
+pub use rake::{rake, rake_cells};
 pub use trim::{trim_weights, TrimOptions, TrimResult};
 
 use crate::error::{CxkpiError, Result};
