@@ -28,13 +28,6 @@ pub fn calibrate(
     opts: &WeightingOptions,
 ) -> Result<WeightingResult> {
     opts.validate()?;
-    if opts.weight_bounds.is_some() {
-        return Err(CxkpiError::Unsupported {
-            message:
-                "weight_bounds (bounds on absolute weights) are not supported yet; use bounds on g"
-                    .into(),
-        });
-    }
     if codes.len() != targets.len() {
         return Err(CxkpiError::LengthMismatch {
             arg: "targets".into(),
@@ -43,15 +36,37 @@ pub fn calibrate(
             other_len: codes.len(),
         });
     }
-    let levels: Vec<usize> = targets.iter().map(|t| t.len()).collect();
-    let cells = CellTable::build(codes, &levels, base)?;
+    let mut levels: Vec<usize> = targets.iter().map(|t| t.len()).collect();
+    // Bounds on absolute weights become bounds on g = w / base per row (as R's bounds.const = TRUE), so
+    // rows with different base weights must not share a cell: the base weight joins the cell key.
+    let base_codes: Option<Vec<u32>> = match (opts.weight_bounds, base) {
+        (Some(_), Some(b)) => {
+            let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+            let codes: Vec<u32> = b
+                .iter()
+                .map(|w| {
+                    let next = seen.len() as u32;
+                    *seen.entry(w.to_bits()).or_insert(next)
+                })
+                .collect();
+            levels.push(seen.len());
+            Some(codes)
+        }
+        _ => None,
+    };
+    let mut all_codes: Vec<&[u32]> = codes.to_vec();
+    if let Some(bc) = &base_codes {
+        all_codes.push(bc);
+    }
+    let cells = CellTable::build(&all_codes, &levels, base)?;
     let t = prepare_targets(&cells, targets, opts)?;
-    check_bounds_feasible(&cells, &t, opts)?;
-    let (g, status, iters) = match newton(&cells, &t, opts) {
+    let bounds = cell_bounds(&cells, opts)?;
+    check_bounds_feasible(&cells, &t, bounds.as_deref())?;
+    let (g, status, iters) = match newton(&cells, &t, opts, bounds.as_deref()) {
         Some((g, iters)) => (g, FitStatus::Converged, iters),
-        None if opts.distance == Distance::Raking && opts.bounds.is_none() => ipf(&cells, &t, opts),
+        None if opts.distance == Distance::Raking && bounds.is_none() => ipf(&cells, &t, opts),
         None => {
-            let (g, iters) = newton_last(&cells, &t, opts);
+            let (g, iters) = newton_last(&cells, &t, opts, bounds.as_deref());
             (g, FitStatus::Stalled, iters)
         }
     };
@@ -68,20 +83,62 @@ pub fn calibrate(
     )
 }
 
-/// Every level's target must be reachable with g inside the bounds.
-fn check_bounds_feasible(cells: &CellTable, t: &Targets, opts: &WeightingOptions) -> Result<()> {
-    let Some((lo, hi)) = opts.bounds else {
-        return Ok(());
-    };
-    for (v, target) in t.per_var.iter().enumerate() {
-        let before = cells.margin(v, &cells.base_total);
-        for (l, (&b, &tt)) in before.iter().zip(target).enumerate() {
-            if tt < b * lo * (1.0 - 1e-12) || tt > b * hi * (1.0 + 1e-12) {
+/// Per-cell bounds on g: the bounds on g intersected with the weight bounds divided by the cell's base weight.
+fn cell_bounds(cells: &CellTable, opts: &WeightingOptions) -> Result<Option<Vec<(f64, f64)>>> {
+    if opts.bounds.is_none() && opts.weight_bounds.is_none() {
+        return Ok(None);
+    }
+    let (glo, ghi) = opts.bounds.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    (0..cells.n_cells())
+        .map(|c| {
+            let b = cells.base_total[c] / cells.count[c] as f64;
+            let (lo, hi) = match opts.weight_bounds {
+                Some((wlo, whi)) => (glo.max(wlo / b), ghi.min(whi / b)),
+                None => (glo, ghi),
+            };
+            if lo > hi {
                 return Err(CxkpiError::Infeasible {
                     message: format!(
-                        "variable {v}, level {l}: target {tt} is outside [{}, {}] reachable with g in [{lo}, {hi}] from a base total of {b}",
-                        b * lo,
-                        b * hi
+                        "a base weight of {b} cannot meet both the g bounds [{glo}, {ghi}] and the weight bounds {:?}",
+                        opts.weight_bounds
+                    ),
+                });
+            }
+            Ok((lo, hi))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+/// Every level's target must be reachable with every g inside its bounds.
+fn check_bounds_feasible(
+    cells: &CellTable,
+    t: &Targets,
+    bounds: Option<&[(f64, f64)]>,
+) -> Result<()> {
+    let Some(bounds) = bounds else {
+        return Ok(());
+    };
+    let lo_mass: Vec<f64> = cells
+        .base_total
+        .iter()
+        .zip(bounds)
+        .map(|(b, (lo, _))| b * lo)
+        .collect();
+    let hi_mass: Vec<f64> = cells
+        .base_total
+        .iter()
+        .zip(bounds)
+        .map(|(b, (_, hi))| b * hi)
+        .collect();
+    for (v, target) in t.per_var.iter().enumerate() {
+        let (low, high) = (cells.margin(v, &lo_mass), cells.margin(v, &hi_mass));
+        for (l, &tt) in target.iter().enumerate() {
+            if tt < low[l] * (1.0 - 1e-12) || tt > high[l] * (1.0 + 1e-12) {
+                return Err(CxkpiError::Infeasible {
+                    message: format!(
+                        "variable {v}, level {l}: target {tt} is outside [{}, {}], the totals reachable within the bounds",
+                        low[l], high[l]
                     ),
                 });
             }
@@ -159,7 +216,12 @@ fn dist(d: Distance, bounds: Option<(f64, f64)>, u: f64) -> (f64, f64) {
 
 /// Newton on the calibration equations Σ_c d_c F(x_c'λ) x_c = T with a backtracking line search on the
 /// largest relative residual. `None` when it cannot reach the tolerance.
-fn newton(cells: &CellTable, t: &Targets, opts: &WeightingOptions) -> Option<(Vec<f64>, u32)> {
+fn newton(
+    cells: &CellTable,
+    t: &Targets,
+    opts: &WeightingOptions,
+    bounds: Option<&[(f64, f64)]>,
+) -> Option<(Vec<f64>, u32)> {
     let (cols, target) = design(cells, t);
     let p = target.len();
     let mut lambda = vec![0.0; p];
@@ -169,7 +231,7 @@ fn newton(cells: &CellTable, t: &Targets, opts: &WeightingOptions) -> Option<(Ve
         let mut fitted = vec![NeumaierSum::default(); p];
         for (c, cc) in cols.iter().enumerate() {
             let u: f64 = cc.iter().map(|&k| lambda[k]).sum();
-            let (gi, di) = dist(opts.distance, opts.bounds, u);
+            let (gi, di) = dist(opts.distance, bounds.map(|b| b[c]), u);
             for &k in cc {
                 fitted[k].add(cells.base_total[c] * gi);
             }
@@ -233,13 +295,18 @@ fn newton(cells: &CellTable, t: &Targets, opts: &WeightingOptions) -> Option<(Ve
 }
 
 /// The best Newton iterate, for reporting when the fit does not converge.
-fn newton_last(cells: &CellTable, t: &Targets, opts: &WeightingOptions) -> (Vec<f64>, u32) {
+fn newton_last(
+    cells: &CellTable,
+    t: &Targets,
+    opts: &WeightingOptions,
+    bounds: Option<&[(f64, f64)]>,
+) -> (Vec<f64>, u32) {
     let o = WeightingOptions {
         tolerance: f64::MIN_POSITIVE,
         max_sweeps: opts.max_sweeps.min(50),
         ..opts.clone()
     };
-    match newton(cells, t, &o) {
+    match newton(cells, t, &o, bounds) {
         Some(r) => r,
         None => (vec![1.0; cells.n_cells()], 0),
     }
