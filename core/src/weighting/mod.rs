@@ -157,6 +157,24 @@ impl WeightingOptions {
         Ok(w)
     }
 
+    /// Refuses the calibration-only settings (distance, bounds) for raking and post-stratification, so that
+    /// they are never accepted and then ignored.
+    pub(crate) fn only_for(&self, method: &str) -> Result<()> {
+        if self.bounds.is_some() || self.weight_bounds.is_some() {
+            return Err(CxkpiError::invalid(
+                "bounds",
+                format!("{method} does not take bounds; use calibrate"),
+            ));
+        }
+        if self.distance != Distance::Linear {
+            return Err(CxkpiError::invalid(
+                "distance",
+                format!("{method} does not take a distance; use calibrate"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks the numeric settings.
     pub fn validate(&self) -> Result<()> {
         if !(self.tolerance > 0.0 && self.tolerance < 1.0) {
@@ -205,8 +223,8 @@ pub struct MarginReport {
     pub before: Vec<f64>,
     /// Σ final weights by level.
     pub after: Vec<f64>,
-    /// (after − target) / target.
-    pub rel_error: Vec<f64>,
+    /// (after − target) / target; `None` where the target is 0.
+    pub rel_error: Vec<Option<f64>>,
 }
 
 /// A level whose target was collapsed into a neighbour or dropped.
@@ -384,20 +402,16 @@ pub(crate) fn report(cells: &CellTable, targets: &Targets, g: &[f64]) -> (Vec<Ma
         .map(|v| {
             let after = cells.margin(v, &mass);
             let target = targets.per_var[v].clone();
-            let rel_error: Vec<f64> = after
+            // Undefined (None) for a level whose target is 0 (collapsed, dropped or never sampled).
+            let rel_error: Vec<Option<f64>> = after
                 .iter()
                 .zip(&target)
-                .map(|(a, t)| {
-                    if *t > 0.0 {
-                        (a - t) / t
-                    } else if *a > 0.0 {
-                        f64::INFINITY
-                    } else {
-                        0.0
-                    }
-                })
+                .map(|(a, t)| (*t > 0.0).then(|| (a - t) / t))
                 .collect();
-            worst = rel_error.iter().fold(worst, |m, e| m.max(e.abs()));
+            worst = rel_error
+                .iter()
+                .flatten()
+                .fold(worst, |m, e| m.max(e.abs()));
             MarginReport {
                 variable: v,
                 before: cells.margin(v, &cells.base_total),

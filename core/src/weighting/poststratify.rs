@@ -25,6 +25,7 @@ pub fn poststratify(
     opts: &WeightingOptions,
 ) -> Result<WeightingResult> {
     opts.validate()?;
+    opts.only_for("poststratify")?;
     if codes.len() != levels.len() {
         return Err(CxkpiError::LengthMismatch {
             arg: "levels".into(),
@@ -118,6 +119,12 @@ pub fn poststratify(
                 }
             }
         }
+    }
+    if let Some(c) = (0..cells.n_cells()).find(|&c| cells.base_total[c] <= 0.0) {
+        return Err(CxkpiError::ZeroWeightSum {
+            arg: format!("base (cell {})", crossed[c]),
+            n: cells.count[c],
+        });
     }
     let g: Vec<f64> = (0..cells.n_cells())
         .map(|c| targets[crossed[c]] / cells.base_total[c])

@@ -29,6 +29,7 @@ pub fn rake(
     opts: &WeightingOptions,
 ) -> Result<WeightingResult> {
     opts.validate()?;
+    opts.only_for("rake")?;
     if codes.len() != targets.len() {
         return Err(CxkpiError::LengthMismatch {
             arg: "targets".into(),
@@ -124,6 +125,8 @@ pub fn rake_cells(
     opts: &WeightingOptions,
 ) -> Result<super::CellWeights> {
     opts.validate()?;
+    opts.only_for("rake")?;
+    opts.only_for("rake")?;
     let table = cells.table();
     if targets.len() != table.levels.len()
         || targets
