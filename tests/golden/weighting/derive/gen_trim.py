@@ -55,7 +55,9 @@ def r_trim_try(w, upper=None, lower=None):
         args.append(f"lower={lower!r}")
     st, res, _ = R_try(f"des <- svydesign(ids=~1, weights=~w, data=data.frame(w={rvec(w)})); "
                        f"t <- trimWeights(des, {', '.join(args)}, strict=TRUE); out(weights(t))")
-    return f"returns {res}" if st == "ok" else f"fails with '{res[8:].strip()}' (endless recursion)"
+    import re
+    msg = re.sub(r"C stack usage\s+\d+", "C stack usage <n>", res[8:].strip()) if st != "ok" else ""
+    return f"returns {res}" if st == "ok" else f"fails with '{msg}' (endless recursion)"
 
 
 def r_call(upper, lower, wdesc="w"):
