@@ -391,17 +391,19 @@ fn check(expected: &Value, actual: Option<&Value>, tol: f64) -> std::result::Res
     }
 }
 
-#[test]
-fn golden_corpus() {
-    let dir = repo().join("tests/golden");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/golden exists")
+/// Runs every case of the JSON files in `dir` with `runner`, appending TSV lines; returns (passed, failures).
+fn run_dir(
+    dir: &Path,
+    runner: fn(&str, &Value) -> Result<Value>,
+    tsv: &mut String,
+) -> (usize, Vec<String>) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("the golden directory exists")
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
     let (mut passed, mut failures) = (0usize, Vec::<String>::new());
-    let mut tsv = String::new();
     for f in &files {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
         let function = doc["function"].as_str().unwrap();
@@ -411,29 +413,24 @@ fn golden_corpus() {
                 .get("tolerance")
                 .and_then(Value::as_f64)
                 .unwrap_or(1e-12);
-            let got = std::panic::catch_unwind(|| run(function, &case["input"]));
-            let got = match got {
+            let got = match std::panic::catch_unwind(|| runner(function, &case["input"])) {
                 Ok(g) => g,
                 Err(_) => {
-                    failures.push(format!("{name}: PANIC"));
+                    failures.push(format!("{function}/{name}: PANIC"));
                     continue;
                 }
             };
             let mut problems = Vec::new();
             match (&got, case.get("error")) {
-                (Err(e), Some(want)) => {
+                (Err(e), want) => {
                     writeln!(tsv, "{function}/{name}\terror\t{}", e.kind()).unwrap();
-                    if want["kind"].as_str() != Some(e.kind()) {
+                    if want.and_then(|w| w["kind"].as_str()) != Some(e.kind()) {
                         problems.push(format!(
-                            "expected error {}, got {} ({e})",
-                            want["kind"],
-                            e.kind()
+                            "error {} ({e}), expected {:?}",
+                            e.kind(),
+                            want.map(|w| &w["kind"])
                         ));
                     }
-                }
-                (Err(e), None) => {
-                    writeln!(tsv, "{function}/{name}\terror\t{}", e.kind()).unwrap();
-                    problems.push(format!("unexpected error {}: {e}", e.kind()));
                 }
                 (Ok(v), want_err) => {
                     let mut leaves = Vec::new();
@@ -458,27 +455,42 @@ fn golden_corpus() {
             if problems.is_empty() {
                 passed += 1;
             } else {
-                failures.push(format!(
-                    "{} / {name}: {}",
-                    f.file_name().unwrap().to_string_lossy(),
-                    problems.join("; ")
-                ));
+                failures.push(format!("{function}/{name}: {}", problems.join("; ")));
             }
         }
     }
+    (passed, failures)
+}
+
+/// The shared corpus: tests/golden (metrics) and tests/golden/weighting (values from R survey). Writes
+/// target/golden-out/rust.tsv for the cross-language bit-identity diff.
+#[test]
+fn golden_corpus() {
+    let mut tsv = String::new();
+    let (p1, mut failures) = run_dir(&repo().join("tests/golden"), run, &mut tsv);
+    let (p2, f2) = run_dir(
+        &repo().join("tests/golden/weighting"),
+        run_weighting,
+        &mut tsv,
+    );
+    failures.extend(f2);
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo().join("target"));
     let out = target.join("golden-out");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("rust.tsv"), tsv).unwrap();
-    println!("golden (rust): {passed} passed, {} failed", failures.len());
+    println!(
+        "golden (rust): {} passed ({p1} metrics, {p2} weighting), {} failed",
+        p1 + p2,
+        failures.len()
+    );
     assert!(
         failures.is_empty(),
         "golden failures:\n{}",
         failures.join("\n")
     );
-    assert!(passed > 0, "no golden cases found in {}", dir.display());
+    assert!(p1 > 0 && p2 > 0, "no golden cases found");
 }
 
 /// Integer code columns.
@@ -554,74 +566,4 @@ fn run_weighting(function: &str, input: &Value) -> Result<Value> {
         }
         f => panic!("no runner for weighting golden function {f}"),
     }
-}
-
-/// The weighting corpus (tests/golden/weighting, values from R survey): checked in Rust; it joins the
-/// cross-language corpus when the bindings expose weighting.
-#[test]
-fn golden_weighting_corpus() {
-    let dir = repo().join("tests/golden/weighting");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    let mut files: Vec<PathBuf> = entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    let (mut passed, mut failures) = (0usize, Vec::<String>::new());
-    for f in &files {
-        let doc: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
-        let function = doc["function"].as_str().unwrap();
-        for case in doc["cases"].as_array().unwrap() {
-            let name = case["name"].as_str().unwrap();
-            let tol = case
-                .get("tolerance")
-                .and_then(Value::as_f64)
-                .unwrap_or(1e-9);
-            let got = match std::panic::catch_unwind(|| run_weighting(function, &case["input"])) {
-                Ok(g) => g,
-                Err(_) => {
-                    failures.push(format!("{function}/{name}: PANIC"));
-                    continue;
-                }
-            };
-            let mut problems = Vec::new();
-            match (&got, case.get("error")) {
-                (Err(e), Some(want)) if want["kind"].as_str() == Some(e.kind()) => {}
-                (Err(e), want) => problems.push(format!(
-                    "error {} ({e}), expected {:?}",
-                    e.kind(),
-                    want.map(|w| &w["kind"])
-                )),
-                (Ok(_), Some(w)) => {
-                    problems.push(format!("expected error {}, got a result", w["kind"]))
-                }
-                (Ok(v), None) => {
-                    let mut leaves = Vec::new();
-                    flatten("", v, &mut leaves);
-                    for (k, e) in case["expect"].as_object().unwrap() {
-                        let a = leaves.iter().find(|(f, _)| f == k).map(|(_, v)| v);
-                        if let Err(msg) = check(e, a, tol) {
-                            problems.push(format!("{k}: {msg}"));
-                        }
-                    }
-                }
-            }
-            if problems.is_empty() {
-                passed += 1;
-            } else {
-                failures.push(format!("{function}/{name}: {}", problems.join("; ")));
-            }
-        }
-    }
-    println!(
-        "golden weighting (rust): {passed} passed, {} failed",
-        failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "weighting golden failures:\n{}",
-        failures.join("\n")
-    );
 }

@@ -16,8 +16,6 @@ pub struct TrimOptions {
     pub lower: Option<f64>,
     /// Bounds are multiples of the mean weight.
     pub relative_to_mean: bool,
-    /// Most redistribution rounds (default 1000).
-    pub max_iter: u32,
 }
 
 impl Default for TrimOptions {
@@ -26,22 +24,18 @@ impl Default for TrimOptions {
             upper: None,
             lower: None,
             relative_to_mean: false,
-            max_iter: 1000,
         }
     }
 }
 
 impl TrimOptions {
-    /// Reads `upper`, `lower`, `relative_to_mean`, `max_iter`.
+    /// Reads `upper`, `lower`, `relative_to_mean`.
     pub fn from_options(o: &Options) -> Result<TrimOptions> {
         let mut r = OptionReader::new(o);
         let t = TrimOptions {
             upper: r.f64("upper")?,
             lower: r.f64("lower")?,
             relative_to_mean: r.bool("relative_to_mean")?.unwrap_or(false),
-            max_iter: r
-                .u64("max_iter")?
-                .map_or(1000, |k| k.min(u32::MAX as u64) as u32),
         };
         r.finish()?;
         Ok(t)
@@ -57,6 +51,7 @@ pub struct TrimResult {
     pub lower: Option<f64>,
     pub n_at_upper: u64,
     pub n_at_lower: u64,
+    /// Breakpoints of the total as a function of the common factor crossed by the exact solve.
     pub iterations: u32,
     /// Σ weights, preserved.
     pub total: f64,
@@ -109,58 +104,70 @@ pub fn trim_weights(weights: &[f64], opts: &TrimOptions) -> Result<TrimResult> {
             });
         }
     }
-    let mut w = weights.to_vec();
-    let mut iterations = 0;
-    loop {
-        // Units pinned at a bound stay there; the rest share what the bounds took or gave.
-        let mut pinned_mass = NeumaierSum::default();
-        let mut free_mass = NeumaierSum::default();
-        let mut outside = false;
-        for x in w.iter_mut() {
-            if let Some(u) = upper {
-                if *x >= u {
-                    outside |= *x > u;
-                    *x = u;
-                    pinned_mass.add(u);
-                    continue;
-                }
-            }
-            if let Some(l) = lower {
-                if *x <= l {
-                    outside |= *x < l;
-                    *x = l;
-                    pinned_mass.add(l);
-                    continue;
-                }
-            }
-            free_mass.add(*x);
+    // The trimmed weights are w'_i = clip(f · w_i, lower, upper) for the one factor f that keeps the total:
+    // units inside the bounds keep their proportions, the rest sit at a bound. (This is the fixed point of
+    // "cap, give the excess to the others in proportion, repeat", found directly, so a unit raised to the
+    // lower bound is lifted again when the excess cut at the top makes room for it.) The total is a
+    // non-decreasing piecewise-linear function of f: walk its breakpoints in order.
+    let (lo, hi) = (lower.unwrap_or(0.0), upper.unwrap_or(f64::INFINITY));
+    // (f, true = leaves the lower bound / false = reaches the upper bound, the unit's weight)
+    let mut events: Vec<(f64, bool, f64)> = Vec::with_capacity(2 * weights.len());
+    let (mut at_lo, mut at_hi, mut free) = (0.0f64, 0.0f64, NeumaierSum::default());
+    for &x in weights {
+        if x == 0.0 {
+            at_lo += 1.0; // stays at the lower bound (or 0) whatever f is
+            continue;
         }
-        if !outside {
-            break;
+        if lo > 0.0 {
+            at_lo += 1.0;
+            events.push((lo / x, true, x));
+        } else {
+            free.add(x);
         }
-        iterations += 1;
-        if iterations > opts.max_iter {
-            return Err(CxkpiError::NotConverged {
-                method: "trim_weights".into(),
-                iterations: opts.max_iter,
-                max_rel_error: f64::NAN,
-                tolerance: 0.0,
-            });
-        }
-        let free = free_mass.value();
-        if free <= 0.0 {
-            return Err(CxkpiError::Infeasible {
-                message: "every unit is at a bound and the total cannot be kept".into(),
-            });
-        }
-        let f = (total - pinned_mass.value()) / free;
-        for x in w.iter_mut() {
-            let at_bound = upper.is_some_and(|u| *x == u) || lower.is_some_and(|l| *x == l);
-            if !at_bound {
-                *x *= f;
-            }
+        if hi.is_finite() {
+            events.push((hi / x, false, x));
         }
     }
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut f = f64::NAN;
+    let mut iterations = 0u32;
+    let mut k = 0;
+    loop {
+        // On this segment: total(f) = at_lo·lo + at_hi·hi + f·free.
+        let a = at_lo * lo + if at_hi > 0.0 { at_hi * hi } else { 0.0 };
+        let next = events.get(k).map_or(f64::INFINITY, |e| e.0);
+        let b = free.value();
+        if b > 0.0 {
+            let cand = (total - a) / b;
+            let prev = if k == 0 { 0.0 } else { events[k - 1].0 };
+            if cand >= prev && cand <= next {
+                f = cand;
+                break;
+            }
+        }
+        if k >= events.len() {
+            break;
+        }
+        // Cross the breakpoint(s) at `next`.
+        while k < events.len() && events[k].0 == next {
+            let (_, leaves_lo, x) = events[k];
+            if leaves_lo {
+                at_lo -= 1.0;
+                free.add(x);
+            } else {
+                free.add(-x);
+                at_hi += 1.0;
+            }
+            k += 1;
+            iterations += 1;
+        }
+    }
+    if !f.is_finite() {
+        return Err(CxkpiError::Infeasible {
+            message: format!("no common factor keeps the total {total} within [{lo}, {hi}]"),
+        });
+    }
+    let w: Vec<f64> = weights.iter().map(|&x| (f * x).clamp(lo, hi)).collect();
     let n_at_upper = upper.map_or(0, |u| w.iter().filter(|&&x| x == u).count() as u64);
     let n_at_lower = lower.map_or(0, |l| w.iter().filter(|&&x| x == l).count() as u64);
     let diagnostics = weight_diagnostics(&w, None)?;
@@ -175,4 +182,25 @@ pub fn trim_weights(weights: &[f64], opts: &TrimOptions) -> Result<TrimResult> {
         diagnostics_before: before,
         diagnostics,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unit_raised_to_the_lower_bound_is_lifted_again() {
+        // The excess cut at 3 lifts the four small units from 1.2 to 1.75: hand, (10 − 3) / 4.
+        let t = trim_weights(
+            &[1.0, 1.0, 1.0, 1.0, 6.0],
+            &TrimOptions {
+                lower: Some(1.2),
+                upper: Some(3.0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(t.weights, vec![1.75, 1.75, 1.75, 1.75, 3.0]);
+        assert_eq!((t.n_at_lower, t.n_at_upper), (0, 1));
+    }
 }
