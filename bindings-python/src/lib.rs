@@ -9,6 +9,7 @@
 mod convert;
 mod errors;
 mod partials;
+mod weighting;
 
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
@@ -400,6 +401,7 @@ fn _cxkpi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sample_size, m)?)?;
     m.add_function(wrap_pyfunction!(grouped, m)?)?;
     partials::register(m)?;
+    weighting::register(m)?;
     errors::register(m)?;
     Ok(())
 }

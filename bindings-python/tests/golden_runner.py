@@ -7,6 +7,7 @@ The dispatch mirrors core/tests/golden.rs so that the three languages run the sa
 from __future__ import annotations
 
 import inspect
+import itertools
 import math
 import os
 import struct
@@ -206,9 +207,75 @@ def run(function: str, inp: Dict[str, Any]) -> Dict[str, Any]:
         r = cxkpi.grouped(d["metric"], vals, keys, column(d.get("weights")), **o)
     elif function == "partials":
         r = _partials(inp)
+    elif function in WEIGHTING_FUNCTIONS:
+        r = run_weighting(function, inp)
     else:
         raise CaseError(f"no Python runner for golden function {function!r}")
     return r.to_dict()  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Weighting (tests/golden/weighting/*.json; input format in spec WEIGHTING_BINDINGS.md)
+# ---------------------------------------------------------------------------------------------------------
+
+WEIGHTING_FUNCTIONS = ("rake", "calibrate", "poststratify", "trim_weights", "weight_diagnostics")
+
+
+def _codes_data(codes: List[List[int]]) -> Dict[str, np.ndarray]:
+    """Code columns as a dict of int64 columns named v0, v1, ... (the public API maps them to codes by the
+    targets' level order, here 0..L-1, exactly as a user's integer-coded column)."""
+    return {f"v{i}": np.asarray(c, dtype=np.int64) for i, c in enumerate(codes)}
+
+
+def run_weighting(function: str, inp: Dict[str, Any]) -> Any:
+    """One weighting case through the public API (cxkpi.rake, ...), the options as keywords. A case the public
+    signature cannot express (an option it does not take, cell targets that do not fit the levels) goes to the
+    native function with the same arrays and options dict, so the core's own answer is what is checked."""
+    if function in ("rake", "calibrate"):
+        d, o = _split(inp, ("codes", "targets", "base"))
+        data = _codes_data(d["codes"])
+        targets = {f"v{i}": column(t) for i, t in enumerate(d["targets"])}
+        base = column(d.get("base"))
+        fn = getattr(cxkpi, function)
+        params = inspect.signature(fn).parameters
+        if all(k in params for k in o) and len(targets) == len(data):
+            return fn(data, targets, base=base, **o)
+        native = getattr(_cxkpi, function)
+        codes = [np.asarray(c, dtype=np.uint32) for c in d["codes"]]
+        return cxkpi.WeightingResult(native(codes, [column(t) for t in d["targets"]], base, o))
+    if function == "poststratify":
+        d, o = _split(inp, ("codes", "cell_targets", "levels", "base"))
+        codes = d["codes"]
+        cell_targets = column(d["cell_targets"])
+        assert cell_targets is not None
+        if "levels" in d:
+            levels = [int(x) for x in d["levels"]]
+        elif len(codes) == 1:
+            levels = [len(cell_targets)]
+        else:
+            levels = [(max(c) if c else 0) + 1 for c in codes]
+        base = column(d.get("base"))
+        params = inspect.signature(cxkpi.poststratify).parameters
+        fits = len(levels) == len(codes) and int(np.prod(levels)) == len(cell_targets)
+        if fits and all(k in params for k in o):
+            data = _codes_data(codes)
+            names = list(data)
+            if len(names) == 1:
+                targets: Dict[Any, float] = {lv: float(t) for lv, t in enumerate(cell_targets)}
+                return cxkpi.poststratify(data, targets, by=names[0], base=base, **o)
+            keys = list(itertools.product(*(range(n) for n in levels)))  # first variable most significant
+            crossed = {k: float(t) for k, t in zip(keys, cell_targets)}
+            return cxkpi.poststratify(data, crossed, by=names, base=base, **o)
+        native_codes = [np.asarray(c, dtype=np.uint32) for c in codes]
+        return cxkpi.WeightingResult(_cxkpi.poststratify(native_codes, levels, cell_targets, base, o))
+    if function == "trim_weights":
+        d, o = _split(inp, ("weights",))
+        args = [column(d["weights"])]
+        return _call(cxkpi.trim_weights, lambda *a: cxkpi.TrimResult(_cxkpi.trim_weights(*a)), args, o)
+    if function == "weight_diagnostics":
+        d, _ = _split(inp, ("weights", "base"))  # no options (other keys are ignored, as in the Rust runner)
+        return cxkpi.weight_diagnostics(column(d["weights"]), column(d.get("base")))
+    raise CaseError(f"no Python runner for weighting function {function!r}")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -217,6 +284,8 @@ def run(function: str, inp: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def flatten(prefix: str, v: Any, out: List[Tuple[str, Any]]) -> None:
+    if isinstance(v, np.ndarray):
+        v = v.tolist()  # weighting results carry weights and g as numpy arrays
     if isinstance(v, dict):
         for k, x in v.items():
             flatten(f"{prefix}.{k}" if prefix else str(k), x, out)

@@ -62,6 +62,31 @@ CASES = [
         {},
     ),
     ("unsupported", lambda: cxkpi.nps([10, 9], [1.0, 2.0], interval="exact_bootstrap"), {}),
+    # Weighting (issue 3).
+    (
+        "inconsistent_margins",
+        lambda: cxkpi.rake({"a": [0, 1], "b": [0, 1]}, {"a": {0: 5.0, 1: 5.0}, "b": {0: 5.0, 1: 6.0}}),
+        {"arg": None, "index": None},
+    ),
+    (
+        "empty_level",
+        lambda: cxkpi.rake({"a": ["x", "x"]}, {"a": {"x": 5.0, "y": 5.0}}),
+        {"arg": None, "index": None},
+    ),
+    ("infeasible", lambda: cxkpi.calibrate({"a": [0, 1]}, {"a": [5.0, 5.0]}, bounds=(0.5, 2.0)), {}),
+    ("infeasible", lambda: cxkpi.trim_weights([1.0, 1.0, 10.0], upper=2.0), {}),
+    (
+        "not_converged",
+        lambda: cxkpi.rake(
+            {"a": [0, 0, 1, 1, 0], "b": [0, 1, 0, 1, 0]}, {"a": [6.0, 4.0], "b": [3.0, 7.0]}, max_sweeps=1
+        ),
+        {},
+    ),
+    (
+        "out_of_scale",
+        lambda: cxkpi.rake({"region": ["N", "S", "W"]}, {"region": {"N": 1.0, "S": 2.0}}),
+        {"arg": "region", "index": 2, "value": "W"},
+    ),
 ]
 
 
@@ -79,11 +104,6 @@ def test_errors_carry_kind_and_details(kind, call, details):
     assert str(e)  # the core's message
 
 
-# Raised by the core's weighting module, which the Python layer does not expose yet (issue 3); the classes
-# exist so that the mapping is complete.
-NOT_YET_REACHABLE = {"inconsistent_margins", "empty_level", "infeasible", "not_converged"}
-
-
 def test_every_kind_is_reachable_from_python():
     seen = set()
     for kind, call, _ in CASES:
@@ -91,7 +111,7 @@ def test_every_kind_is_reachable_from_python():
             call()
         except cxkpi.CxkpiError as e:
             seen.add(e.kind)
-    assert seen == set(CLASSES) - NOT_YET_REACHABLE
+    assert seen == set(CLASSES)
 
 
 def test_message_names_argument_index_and_value():
@@ -110,6 +130,14 @@ def test_unknown_option_from_native_call_is_invalid_argument():
 def test_misspelt_keyword_is_a_type_error():
     with pytest.raises(TypeError):
         cxkpi.nps([10], confidance=0.9)  # type: ignore[call-arg]
+
+
+def test_weighting_errors_restated_with_names_pickle():
+    with pytest.raises(cxkpi.EmptyLevelError) as info:
+        cxkpi.rake({"region": ["N", "N"]}, {"region": {"N": 5.0, "S": 5.0}})
+    e2 = pickle.loads(pickle.dumps(info.value))
+    assert type(e2) is cxkpi.EmptyLevelError and e2.kind == "empty_level" and str(e2) == str(info.value)
+    assert "level 'S' of variable 'region'" in str(e2)
 
 
 def test_exceptions_pickle_with_kind_and_details():

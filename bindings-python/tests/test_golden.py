@@ -1,4 +1,4 @@
-"""The shared golden corpus (tests/golden/*.json) through the Python binding.
+"""The shared golden corpus (tests/golden/*.json and tests/golden/weighting/*.json) through the Python binding.
 
 Every case of every file is one test; the results of all of them are written to
 ``<target>/golden-out/python.tsv`` (``<target>`` = $CARGO_TARGET_DIR or <repo>/target), which
@@ -26,6 +26,11 @@ REQUIRED_FILES = [
     "compare_shares", "compare_means", "sample_size", "grouped", "partials",
 ]
 
+# The weighting corpus (spec WEIGHTING_BINDINGS.md): one file per function in tests/golden/weighting/.
+WEIGHTING_DIR = GOLDEN_DIR / "weighting"
+WEIGHTING_FILES = ["rake", "calibrate", "poststratify", "trim_weights", "weight_diagnostics"]
+WEIGHTING_ERROR_KINDS = ["inconsistent_margins", "empty_level", "infeasible", "not_converged"]
+
 ERROR_KINDS = [
     "empty_input", "missing_value", "out_of_scale", "non_integer", "length_mismatch", "invalid_weight",
     "zero_weight_sum", "invalid_confidence", "unknown_method", "invalid_argument", "insufficient_data",
@@ -34,11 +39,14 @@ ERROR_KINDS = [
 
 
 def _load() -> List[Tuple[str, str, Dict[str, Any]]]:
+    """(file, function, case) of every case: the metric files, then the weighting files (file "weighting/x.json")."""
     cases = []
-    for path in sorted(GOLDEN_DIR.glob("*.json")):
+    paths = sorted(GOLDEN_DIR.glob("*.json")) + sorted(WEIGHTING_DIR.glob("*.json"))
+    for path in paths:
         doc = json.loads(path.read_text())
+        file = path.relative_to(GOLDEN_DIR).as_posix()
         for case in doc["cases"]:
-            cases.append((path.name, doc["function"], case))
+            cases.append((file, doc["function"], case))
     return cases
 
 
@@ -68,7 +76,8 @@ def _ids() -> List[str]:
 def test_case(idx: int) -> None:
     file, function, case = CASES[idx]
     name = f"{function}/{case['name']}"  # the TSV key, as in the Rust and Node suites
-    tol = float(case.get("tolerance", 1e-12))
+    # Default tolerance: 1e-12 for the metrics, 1e-9 for weighting (iterative fits), as in core/tests/golden.rs.
+    tol = float(case.get("tolerance", 1e-9 if file.startswith("weighting/") else 1e-12))
     try:
         result = run(function, case["input"])
     except cxkpi.CxkpiError as e:
@@ -104,6 +113,22 @@ def test_corpus_is_complete() -> None:
     assert CASES, "no golden cases"
     kinds = {c["error"]["kind"] for _, _, c in CASES if "error" in c}
     assert not [k for k in ERROR_KINDS if k not in kinds], f"error kinds without a golden case: {sorted(set(ERROR_KINDS) - kinds)}"
+
+
+def test_weighting_corpus_is_complete() -> None:
+    """tests/golden/weighting has a file with cases for every weighting function, and the four weighting error
+    kinds are exercised. Loud on purpose: a missing or empty directory fails here instead of running nothing."""
+    assert WEIGHTING_DIR.is_dir(), f"weighting golden corpus missing: {WEIGHTING_DIR} does not exist"
+    present = {p.stem for p in WEIGHTING_DIR.glob("*.json")}
+    assert present, f"weighting golden corpus empty: no *.json in {WEIGHTING_DIR}"
+    missing = [f for f in WEIGHTING_FILES if f not in present]
+    assert not missing, f"weighting golden files missing: {missing}"
+    weighting = [(fn, c) for f, fn, c in CASES if f.startswith("weighting/")]
+    empty = [f for f in WEIGHTING_FILES if not any(fn == f for fn, _ in weighting)]
+    assert not empty, f"weighting golden files without cases: {empty}"
+    kinds = {c["error"]["kind"] for _, c in weighting if "error" in c}
+    lacking = [k for k in WEIGHTING_ERROR_KINDS if k not in kinds]
+    assert not lacking, f"weighting error kinds without a golden case: {lacking}"
 
 
 def test_case_names_unique() -> None:

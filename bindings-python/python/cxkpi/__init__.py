@@ -1,5 +1,6 @@
 """cxkpi: customer-experience KPIs (NPS, CSAT/top-box, CES and mean scores, churn, sentiment) with exact
-intervals, comparisons, sample-size planning, grouped metrics and mergeable partials.
+intervals, comparisons, sample-size planning, grouped metrics, mergeable partials, and survey weighting
+(raking, calibration, post-stratification, trimming, diagnostics).
 
 One Rust core computes every number; this package is a thin layer over it, so results are bit-identical to the
 Rust crate and the Node package. Columns may be numpy arrays (float64 is used without a copy), lists, pandas
@@ -59,7 +60,11 @@ from ._results import (
     SampleSizeResult,
     SentimentResult,
     ShareResult,
+    TrimResult,
+    WeightDiagnostics,
+    WeightingResult,
 )
+from ._weighting import calibrate, poststratify, rake, trim_weights, weight_diagnostics
 
 __version__: str = version()
 
@@ -89,14 +94,18 @@ __all__ = [
     "SentimentResult",
     "ShareResult",
     "TopBoxPartial",
+    "TrimResult",
     "UnknownMethodError",
     "UnsupportedError",
+    "WeightDiagnostics",
+    "WeightingResult",
     "InconsistentMarginsError",
     "EmptyLevelError",
     "InfeasibleError",
     "NotConvergedError",
     "ZeroWeightSumError",
     "__version__",
+    "calibrate",
     "ces",
     "churn",
     "compare_means",
@@ -108,11 +117,15 @@ __all__ = [
     "mean_score",
     "nps",
     "nps_from_counts",
+    "poststratify",
     "proportion_interval",
+    "rake",
     "sample_size",
     "sentiment_from_counts",
     "sentiment_share",
     "share_from_counts",
     "top_box",
+    "trim_weights",
     "version",
+    "weight_diagnostics",
 ]

@@ -1,5 +1,6 @@
 """cxkpi: customer-experience KPIs (NPS, CSAT/top-box, CES and mean scores, churn, sentiment) with exact
-intervals, comparisons, sample-size planning, grouped metrics and mergeable partials.
+intervals, comparisons, sample-size planning, grouped metrics, mergeable partials, and survey weighting
+(raking, calibration, post-stratification, trimming, diagnostics).
 
 Columns (``ArrayLike``) may be numpy arrays (float64 is used without a copy), lists, pandas Series (including
 nullable Int64/Float64 with NA) or polars Series; missing values (NaN, None, NA, null) are missing answers.
@@ -45,7 +46,17 @@ from ._results import (
     SampleSizeResult as SampleSizeResult,
     SentimentResult as SentimentResult,
     ShareResult as ShareResult,
+    TrimResult as TrimResult,
+    WeightDiagnostics as WeightDiagnostics,
+    WeightingResult as WeightingResult,
     _Result as _Result,
+)
+from ._weighting import (
+    calibrate as calibrate,
+    poststratify as poststratify,
+    rake as rake,
+    trim_weights as trim_weights,
+    weight_diagnostics as weight_diagnostics,
 )
 __version__: str
 __all__ = [
@@ -74,14 +85,18 @@ __all__ = [
     "SentimentResult",
     "ShareResult",
     "TopBoxPartial",
+    "TrimResult",
     "UnknownMethodError",
     "UnsupportedError",
+    "WeightDiagnostics",
+    "WeightingResult",
     "InconsistentMarginsError",
     "EmptyLevelError",
     "InfeasibleError",
     "NotConvergedError",
     "ZeroWeightSumError",
     "__version__",
+    "calibrate",
     "ces",
     "churn",
     "compare_means",
@@ -93,13 +108,17 @@ __all__ = [
     "mean_score",
     "nps",
     "nps_from_counts",
+    "poststratify",
     "proportion_interval",
+    "rake",
     "sample_size",
     "sentiment_from_counts",
     "sentiment_share",
     "share_from_counts",
     "top_box",
+    "trim_weights",
     "version",
+    "weight_diagnostics",
 ]
 
 def version() -> str:

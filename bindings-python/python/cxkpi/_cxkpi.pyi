@@ -52,6 +52,11 @@ __all__ = [
     "compare_means",
     "sample_size",
     "grouped",
+    "rake",
+    "calibrate",
+    "poststratify",
+    "trim_weights",
+    "weight_diagnostics",
     "NpsPartial",
     "TopBoxPartial",
     "MeanPartial",
@@ -109,6 +114,26 @@ def sample_size(options: _Opts = None) -> _Res: ...
 def grouped(
     metric: str, values: _F64, keys: List[_U32], weights: Optional[_F64] = None, options: _Opts = None
 ) -> _Res: ...
+
+def rake(codes: List[_U32], targets: List[_F64], base: Optional[_F64] = None, options: _Opts = None) -> _Res:
+    """Rake to the margins: ``codes[v]`` level codes (0..L-1) of variable v, ``targets[v]`` its targets.
+    The result dict has ``weights`` and ``g`` as float64 arrays."""
+
+def calibrate(
+    codes: List[_U32], targets: List[_F64], base: Optional[_F64] = None, options: _Opts = None
+) -> _Res:
+    """Calibrate to the margins with the distance and bounds of the options."""
+
+def poststratify(
+    codes: List[_U32], levels: List[int], cell_targets: _F64, base: Optional[_F64] = None, options: _Opts = None
+) -> _Res:
+    """Post-stratify: one target per crossed cell, the first variable most significant."""
+
+def trim_weights(weights: _F64, options: _Opts = None) -> _Res:
+    """Trim weights (options: upper, lower, relative_to_mean); ``weights`` comes back as an array."""
+
+def weight_diagnostics(weights: _F64, base: Optional[_F64] = None) -> _Res:
+    """Spread, Kish effective n and design effect of the weights."""
 
 @final
 class NpsPartial:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
+
 __all__ = [
     "ChurnResult",
     "ComparisonResult",
@@ -19,6 +21,9 @@ __all__ = [
     "SampleSizeResult",
     "SentimentResult",
     "ShareResult",
+    "TrimResult",
+    "WeightDiagnostics",
+    "WeightingResult",
 ]
 
 
@@ -74,6 +79,10 @@ class _Result:
 
 def _same(a: Any, b: Any) -> bool:
     """Equality that treats NaN as equal to NaN (results are data, not arithmetic)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
+            return False
+        return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f" and b.dtype.kind == "f"))
     if isinstance(a, float) and isinstance(b, float):
         return a == b or (math.isnan(a) and math.isnan(b))
     if isinstance(a, dict) and isinstance(b, dict):
@@ -349,3 +358,187 @@ class GroupedResult(_Result):
         if n > 10:
             lines.append(f"  ... {n - 10} more")
         return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Weighting
+# ---------------------------------------------------------------------------------------------------------
+
+#: Probabilities of ``WeightDiagnostics.quantiles``.
+QUANTILE_PROBS = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+
+
+class WeightDiagnostics(_Result):
+    """How spread out a set of weights is and what it costs in precision: Kish effective n and design effect,
+    coefficient of variation, min / max / ratio and quantiles."""
+
+    __slots__ = ()
+    _fields = (
+        "n", "sum", "mean", "min", "max", "ratio", "quantiles", "cv", "kish_n", "deff_kish", "adjustment_deff",
+    )
+    quantile_probs = QUANTILE_PROBS
+
+    def __repr__(self) -> str:
+        d = self._d
+        parts = [
+            f"n={d.get('n')}",
+            f"sum={_num(d.get('sum'), '.6g')}",
+            f"min={_num(d.get('min'), '.4g')}",
+            f"max={_num(d.get('max'), '.4g')}",
+            f"ratio={_num(d.get('ratio'), '.4g')}",
+            f"cv={_num(d.get('cv'), '.4f')}",
+            f"kish_n={_num(d.get('kish_n'), '.1f')}",
+            f"deff_kish={_num(d.get('deff_kish'), '.4f')}",
+        ]
+        if d.get("adjustment_deff") is not None:
+            parts.append(f"adjustment_deff={_num(d.get('adjustment_deff'), '.4f')}")
+        return f"WeightDiagnostics({', '.join(parts)})"
+
+
+def _frame(cols: Dict[str, List[Any]], backend: Optional[str], what: str) -> Any:
+    """A DataFrame of the columns: pandas, polars, or (backend None) pandas when installed, else polars."""
+    if backend not in (None, "pandas", "polars"):
+        raise ValueError(f"backend must be None, 'pandas' or 'polars', got {backend!r}")
+    if backend != "polars":
+        try:
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+        except ImportError:
+            if backend == "pandas":
+                raise
+        else:
+            return pd.DataFrame(cols)
+    try:
+        import polars as pl
+    except ImportError:
+        raise ImportError(f"{what} needs pandas or polars") from None
+    return pl.DataFrame(cols, strict=False)
+
+
+class WeightingResult(_Result):
+    """Weights from ``rake``, ``calibrate`` or ``poststratify`` with the account of how they were made: status,
+    iterations, the achieved margins with the relative error of every level, changed levels and diagnostics.
+
+    ``weights`` is a numpy float64 array (one weight per row of the data). ``margins_frame()`` gives the margins
+    as a table with the variable names and level labels.
+    """
+
+    __slots__ = ("_names", "_labels")
+    _fields = (
+        "method", "distance", "weights", "g", "n_cells", "status", "iterations", "max_rel_error", "tolerance",
+        "margins", "level_changes", "mass_lost", "diagnostics",
+    )
+
+    def __init__(
+        self,
+        data: Dict[str, Any],
+        variables: Optional[Sequence[Any]] = None,
+        levels: Optional[Sequence[Sequence[Any]]] = None,
+    ) -> None:
+        super().__init__(data)
+        margins = self._d.get("margins") or []
+        self._names: List[Any] = list(variables) if variables is not None else [m["variable"] for m in margins]
+        self._labels: List[List[Any]] = (
+            [list(lv) for lv in levels] if levels is not None else [list(range(len(m["target"]))) for m in margins]
+        )
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:  # type: ignore[override]
+        return (type(self), (self._d, self._names, self._labels))
+
+    @property
+    def diagnostics(self) -> WeightDiagnostics:
+        """Diagnostics of the final weights."""
+        return WeightDiagnostics(self._d["diagnostics"])
+
+    @property
+    def variables(self) -> List[Any]:
+        """The weighting variables (names as given in the targets), in the order of ``margins``."""
+        return list(self._names)
+
+    @property
+    def levels(self) -> List[List[Any]]:
+        """Per variable, the level labels in code order (the targets' order)."""
+        return [list(lv) for lv in self._labels]
+
+    @property
+    def converged(self) -> bool:
+        """True when status is "converged"."""
+        return bool(self._d.get("status") == "converged")
+
+    def _margin_columns(self) -> Dict[str, List[Any]]:
+        cols: Dict[str, List[Any]] = {
+            "variable": [], "level": [], "target": [], "before": [], "after": [], "rel_error": [],
+        }
+        for m in self._d.get("margins") or []:
+            v = m["variable"]
+            name = self._names[v] if v < len(self._names) else v
+            labels = self._labels[v] if v < len(self._labels) else []
+            for i, target in enumerate(m["target"]):
+                cols["variable"].append(name)
+                cols["level"].append(labels[i] if i < len(labels) else i)
+                cols["target"].append(target)
+                cols["before"].append(m["before"][i])
+                cols["after"].append(m["after"][i])
+                cols["rel_error"].append(m["rel_error"][i])
+        return cols
+
+    def margins_frame(self, backend: Optional[str] = None) -> Any:
+        """The margins as a DataFrame, one row per level of every variable: variable, level (label), target,
+        before (base-weight total), after (weighted total), rel_error ((after - target) / target; missing
+        where the target is 0: a collapsed, dropped or unsampled level).
+
+        backend: "pandas", "polars", or None (pandas when installed, else polars).
+        """
+        return _frame(self._margin_columns(), backend, "WeightingResult.margins_frame()")
+
+    def __repr__(self) -> str:
+        d = self._d
+        diag = d.get("diagnostics") or {}
+        parts = [f"method={d.get('method')}"]
+        if d.get("distance") is not None:
+            parts.append(f"distance={d.get('distance')}")
+        parts += [
+            f"status={d.get('status')}",
+            f"iterations={d.get('iterations')}",
+            f"max_rel_error={_num(d.get('max_rel_error'), '.3g')}",
+            f"n={diag.get('n')}",
+            f"kish_n={_num(diag.get('kish_n'), '.1f')}",
+            f"deff={_num(diag.get('deff_kish'), '.4f')}",
+        ]
+        if d.get("level_changes"):
+            parts.append(f"level_changes={len(d['level_changes'])}")
+        if d.get("mass_lost"):
+            parts.append(f"mass_lost={_num(d.get('mass_lost'), '.6g')}")
+        return f"WeightingResult({', '.join(parts)})"
+
+
+class TrimResult(_Result):
+    """Trimmed weights (numpy float64, total preserved), the bounds applied, how many weights sit at each bound,
+    and the diagnostics before and after."""
+
+    __slots__ = ()
+    _fields = (
+        "weights", "upper", "lower", "n_at_upper", "n_at_lower", "iterations", "total", "diagnostics_before",
+        "diagnostics",
+    )
+
+    @property
+    def diagnostics(self) -> WeightDiagnostics:
+        """Diagnostics of the trimmed weights."""
+        return WeightDiagnostics(self._d["diagnostics"])
+
+    @property
+    def diagnostics_before(self) -> WeightDiagnostics:
+        """Diagnostics of the weights before trimming."""
+        return WeightDiagnostics(self._d["diagnostics_before"])
+
+    def __repr__(self) -> str:
+        d = self._d
+        before = d.get("diagnostics_before") or {}
+        after = d.get("diagnostics") or {}
+        return (
+            f"TrimResult(upper={_num(d.get('upper'), '.6g')}, lower={_num(d.get('lower'), '.6g')}, "
+            f"n_at_upper={d.get('n_at_upper')}, n_at_lower={d.get('n_at_lower')}, "
+            f"iterations={d.get('iterations')}, total={_num(d.get('total'), '.6g')}, "
+            f"kish_n={_num(before.get('kish_n'), '.1f')} -> {_num(after.get('kish_n'), '.1f')}, "
+            f"deff={_num(before.get('deff_kish'), '.4f')} -> {_num(after.get('deff_kish'), '.4f')})"
+        )

@@ -1,6 +1,9 @@
 """Result classes: read-only views over the dict the core returns."""
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple
+
+import numpy as np
+import numpy.typing as npt
 
 __all__ = [
     "ChurnResult",
@@ -12,6 +15,9 @@ __all__ = [
     "SampleSizeResult",
     "SentimentResult",
     "ShareResult",
+    "TrimResult",
+    "WeightDiagnostics",
+    "WeightingResult",
 ]
 
 # ---------------------------------------------------------------------------------------------------------
@@ -457,3 +463,154 @@ class GroupedResult(_Result):
         """The groups as a DataFrame: key columns (labels) then n, n_missing, estimate, se, lower, upper,
         effective_n, weight_sum, status, message. pandas when installed, else polars."""
 
+
+# ---------------------------------------------------------------------------------------------------------
+# Weighting
+# ---------------------------------------------------------------------------------------------------------
+
+QUANTILE_PROBS: Tuple[float, float, float, float, float, float, float]
+
+class WeightDiagnostics(_Result):
+    """How spread out a set of weights is and what it costs in precision: Kish effective n and design effect,
+    coefficient of variation, min / max / ratio and quantiles."""
+
+    quantile_probs: Tuple[float, ...]
+    """Probabilities of ``quantiles``: 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99."""
+
+    @property
+    def n(self) -> int:
+        """Number of weights."""
+    @property
+    def sum(self) -> float:
+        """Sum of the weights (compensated)."""
+    @property
+    def mean(self) -> float:
+        """Mean weight."""
+    @property
+    def min(self) -> float:
+        """Smallest weight."""
+    @property
+    def max(self) -> float:
+        """Largest weight."""
+    @property
+    def ratio(self) -> Optional[float]:
+        """max / min (None when a weight is zero)."""
+    @property
+    def quantiles(self) -> List[float]:
+        """Type-7 quantiles at ``quantile_probs``."""
+    @property
+    def cv(self) -> float:
+        """Coefficient of variation (population SD / mean)."""
+    @property
+    def kish_n(self) -> float:
+        """Kish effective sample size (sum w)^2 / sum w^2."""
+    @property
+    def deff_kish(self) -> float:
+        """Kish design effect n * sum w^2 / (sum w)^2 = 1 + cv^2."""
+    @property
+    def adjustment_deff(self) -> Optional[float]:
+        """The design effect of the adjustment weights / base (when base weights were given)."""
+
+class WeightingResult(_Result):
+    """Weights from ``rake``, ``calibrate`` or ``poststratify`` with the account of how they were made: status,
+    iterations, the achieved margins with the relative error of every level, changed levels and diagnostics.
+
+    ``weights`` is a numpy float64 array (one weight per row of the data). ``margins_frame()`` gives the margins
+    as a table with the variable names and level labels.
+    """
+
+    def __init__(
+        self,
+        data: Dict[str, Any],
+        variables: Optional[Sequence[Any]] = None,
+        levels: Optional[Sequence[Sequence[Any]]] = None,
+    ) -> None: ...
+    @property
+    def method(self) -> Literal["rake", "calibrate", "poststratify"]:
+        """The weighting method."""
+    @property
+    def distance(self) -> Optional[Literal["linear", "raking", "logit"]]:
+        """The calibration distance (None for rake and poststratify)."""
+    @property
+    def weights(self) -> npt.NDArray[np.float64]:
+        """Final weight of every row of the data (base * g of its cell)."""
+    @property
+    def g(self) -> npt.NDArray[np.float64]:
+        """Adjustment weight / base of every cell (distinct combination of the variables present, in key order,
+        the first variable most significant)."""
+    @property
+    def n_cells(self) -> int:
+        """Number of distinct cells in the sample."""
+    @property
+    def status(self) -> Literal["converged", "max_iter", "stalled", "infeasible"]:
+        """Outcome of the fit (anything but "converged" only with on_nonconvergence="warn")."""
+    @property
+    def iterations(self) -> int:
+        """Sweeps (raking) or Newton iterations (calibration); 1 for post-stratification."""
+    @property
+    def max_rel_error(self) -> float:
+        """Largest relative margin error |after - target| / target over all levels."""
+    @property
+    def tolerance(self) -> float:
+        """The tolerance the fit ran to."""
+    @property
+    def margins(self) -> List[Dict[str, Any]]:
+        """Per variable: {variable (index), target, before, after, rel_error}, each a list by level (rel_error
+        None where the target is 0)."""
+    @property
+    def level_changes(self) -> List[Dict[str, Any]]:
+        """Levels whose target was collapsed or dropped: {variable, level, action, into, target}."""
+    @property
+    def mass_lost(self) -> float:
+        """Target mass removed by dropped levels."""
+    @property
+    def diagnostics(self) -> WeightDiagnostics:
+        """Diagnostics of the final weights."""
+    @property
+    def variables(self) -> List[Any]:
+        """The weighting variables (names as given in the targets), in the order of ``margins``."""
+    @property
+    def levels(self) -> List[List[Any]]:
+        """Per variable, the level labels in code order (the targets' order)."""
+    @property
+    def converged(self) -> bool:
+        """True when status is "converged"."""
+    def margins_frame(self, backend: Optional[Literal["pandas", "polars"]] = None) -> Any:
+        """The margins as a DataFrame, one row per level of every variable: variable, level (label), target,
+        before (base-weight total), after (weighted total), rel_error ((after - target) / target; missing
+        where the target is 0: a collapsed, dropped or unsampled level).
+
+        backend: "pandas", "polars", or None (pandas when installed, else polars).
+        """
+
+class TrimResult(_Result):
+    """Trimmed weights (numpy float64, total preserved), the bounds applied, how many weights sit at each bound,
+    and the diagnostics before and after."""
+
+    @property
+    def weights(self) -> npt.NDArray[np.float64]:
+        """The trimmed weights."""
+    @property
+    def upper(self) -> Optional[float]:
+        """The absolute upper bound applied (after relative_to_mean)."""
+    @property
+    def lower(self) -> Optional[float]:
+        """The absolute lower bound applied."""
+    @property
+    def n_at_upper(self) -> int:
+        """Weights at the upper bound."""
+    @property
+    def n_at_lower(self) -> int:
+        """Weights at the lower bound."""
+    @property
+    def iterations(self) -> int:
+        """Redistribution rounds."""
+    @property
+    def total(self) -> float:
+        """Sum of the weights (preserved)."""
+    @property
+    def diagnostics_before(self) -> WeightDiagnostics:
+        """Diagnostics of the weights before trimming."""
+    @property
+    def diagnostics(self) -> WeightDiagnostics:
+        """Diagnostics of the trimmed weights."""
