@@ -835,6 +835,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.calibrate = nativeBinding.calibrate
+module.exports.calibrateAsync = nativeBinding.calibrateAsync
 module.exports.ces = nativeBinding.ces
 module.exports.cesAsync = nativeBinding.cesAsync
 module.exports.churn = nativeBinding.churn
@@ -856,7 +858,10 @@ module.exports.nps = nativeBinding.nps
 module.exports.npsAsync = nativeBinding.npsAsync
 module.exports.npsFromCounts = nativeBinding.npsFromCounts
 module.exports.npsPartial = nativeBinding.npsPartial
+module.exports.poststratify = nativeBinding.poststratify
 module.exports.proportionInterval = nativeBinding.proportionInterval
+module.exports.rake = nativeBinding.rake
+module.exports.rakeAsync = nativeBinding.rakeAsync
 module.exports.sampleSize = nativeBinding.sampleSize
 module.exports.sentimentFromCounts = nativeBinding.sentimentFromCounts
 module.exports.sentimentPartial = nativeBinding.sentimentPartial
@@ -866,4 +871,6 @@ module.exports.shareFromCounts = nativeBinding.shareFromCounts
 module.exports.topBox = nativeBinding.topBox
 module.exports.topBoxAsync = nativeBinding.topBoxAsync
 module.exports.topBoxPartial = nativeBinding.topBoxPartial
+module.exports.trimWeights = nativeBinding.trimWeights
 module.exports.version = nativeBinding.version
+module.exports.weightDiagnostics = nativeBinding.weightDiagnostics

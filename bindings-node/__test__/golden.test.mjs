@@ -1,5 +1,6 @@
-// Runs every case of the shared golden corpus (tests/golden/*.json, format in spec GOLDEN.md) through the
-// Node API and writes <CARGO_TARGET_DIR or target>/golden-out/node.tsv for the bit-identity diff.
+// Runs every case of the shared golden corpus (tests/golden/*.json, format in spec GOLDEN.md, and the
+// weighting corpus tests/golden/weighting/*.json) through the Node API and writes
+// <CARGO_TARGET_DIR or target>/golden-out/node.tsv for the bit-identity diff.
 //
 // Corpus keys are snake_case Python parameter names: data columns are passed positionally, every other
 // key becomes a camelCase option. Each successful case is run twice, with plain arrays (NaN -> null) and
@@ -158,6 +159,68 @@ const runners = {
   partials,
 }
 
+// Weighting (tests/golden/weighting; input format in spec WEIGHTING_BINDINGS.md): `codes` (a list of code
+// columns) become data columns v0, v1, ... with targets keyed the same way (arrays by code), `base` goes
+// into the options, every other key is an option. Post-stratification's flat `cell_targets` (first
+// variable most significant) become the nested arrays of the Node API with `by: ['v0', 'v1', ...]`.
+
+function weightingData(codes, typed) {
+  const data = {}
+  codes.forEach((c, i) => {
+    data[`v${i}`] = typed ? Uint32Array.from(c) : c.slice()
+  })
+  return data
+}
+
+function withBase(d, o, typed) {
+  if (d.base !== undefined && d.base !== null) o.base = col(d.base, typed)
+  return o
+}
+
+function marginFit(fn) {
+  return (input, typed) => {
+    const [d, o] = split(input, ['codes', 'targets', 'base'])
+    const targets = {}
+    d.targets.forEach((t, i) => {
+      targets[`v${i}`] = col(t, typed)
+    })
+    return fn(weightingData(d.codes, typed), targets, withBase(d, o, typed))
+  }
+}
+
+/** Flat cell targets -> nested arrays by code (innermost a Float64Array when typed). */
+function nest(flat, levels, typed) {
+  if (levels.length === 1) return typed ? Float64Array.from(nums(flat)) : col(flat, false)
+  const stride = levels.slice(1).reduce((a, b) => a * b, 1)
+  return Array.from({ length: levels[0] }, (_, i) => nest(flat.slice(i * stride, (i + 1) * stride), levels.slice(1), typed))
+}
+
+function poststratifyCall(input, typed) {
+  const [d, o] = split(input, ['codes', 'cell_targets', 'levels', 'base'])
+  const levels = d.levels ?? (d.codes.length === 1 ? [d.cell_targets.length] : d.codes.map((c) => Math.max(0, ...c) + 1))
+  if (levels.length !== d.codes.length || levels.reduce((a, b) => a * b, 1) !== d.cell_targets.length) {
+    throw new Error('cell_targets do not fit the levels: not expressible through the Node API')
+  }
+  const data = weightingData(d.codes, typed)
+  return cx.poststratify(data, nest(d.cell_targets, levels, typed), withBase(d, { ...o, by: Object.keys(data) }, typed))
+}
+
+Object.assign(runners, {
+  rake: marginFit(cx.rake),
+  calibrate: marginFit(cx.calibrate),
+  poststratify: poststratifyCall,
+  trim_weights: (i, t) => {
+    const [d, o] = split(i, ['weights'])
+    return cx.trimWeights(col(d.weights, t), o)
+  },
+  // No options (other keys are ignored, as in the Rust runner).
+  weight_diagnostics: (i, t) => cx.weightDiagnostics(col(i.weights, t), optCol(i.base, t)),
+})
+
+/** Fields the Node API adds to weighting results (names and labels): not in the core's result, so not
+ * part of the cross-language TSV. */
+const NODE_ONLY = /^(margins|level_changes)\.\d+\.(name|levels|label|into_label)(\.|$)/
+
 /** Same check as the Rust runner: |a - e| <= tol * max(1, |e|); NaN matches NaN; others exact. */
 function checkField(expected, actual, tol) {
   if (actual === undefined) return 'field missing'
@@ -178,7 +241,8 @@ function runCase(fn, input, typed) {
   }
 }
 
-const files = fs.existsSync(goldenDir) ? fs.readdirSync(goldenDir).filter((f) => f.endsWith('.json')).sort() : []
+const jsonIn = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [])
+const files = [...jsonIn(goldenDir), ...jsonIn(path.join(goldenDir, 'weighting')).map((f) => path.join('weighting', f))]
 const tsv = []
 
 after(() => {
@@ -197,7 +261,7 @@ for (const file of files) {
     assert.ok(fn, `no Node runner for golden function ${doc.function}`)
     for (const c of doc.cases) {
       await t.test(c.name, () => {
-        const tol = c.tolerance ?? 1e-12
+        const tol = c.tolerance ?? (file.startsWith('weighting') ? 1e-9 : 1e-12)
         const plain = runCase(fn, c.input, false)
         if (plain.error) {
           const e = plain.error
@@ -211,7 +275,7 @@ for (const file of files) {
           assert.equal(typed.error?.code, e.code, 'typed arrays give the same error')
           return
         }
-        const leaves = flatten(plain.result)
+        const leaves = flatten(plain.result).filter(([k]) => !NODE_ONLY.test(k))
         for (const [k, v] of leaves) tsv.push(`${doc.function}/${c.name}\t${k}\t${tsvValue(v)}`)
         assert.ok(!c.error, `expected error ${c.error?.kind}, got a result`)
         const problems = []
@@ -223,7 +287,8 @@ for (const file of files) {
         assert.deepEqual(problems, [])
         const typed = runCase(fn, c.input, true)
         assert.ifError(typed.error)
-        assert.deepEqual(flatten(typed.result).map(([k, v]) => [k, tsvValue(v)]), leaves.map(([k, v]) => [k, tsvValue(v)]), 'typed arrays give identical bits')
+        const typedLeaves = flatten(typed.result).filter(([k]) => !NODE_ONLY.test(k))
+        assert.deepEqual(typedLeaves.map(([k, v]) => [k, tsvValue(v)]), leaves.map(([k, v]) => [k, tsvValue(v)]), 'typed arrays give identical bits')
       })
     }
   })

@@ -34,6 +34,17 @@ test('result interfaces in index.d.ts match the real results field for field', (
     SampleSizeResult: cx.sampleSize('share', 0.05),
     GroupedResult: cx.grouped('nps', [10, 9], [[0, 1]]),
   }
+  // Weighting, with labels and a collapsed level so that the optional fields are present.
+  const w = cx.rake({ r: ['a', 'c', 'a'] }, { r: { a: 1, b: 1, c: 1 } }, { emptyLevel: 'collapse' })
+  const t = cx.trimWeights([1, 2, 6], { upper: 3 })
+  Object.assign(cases, {
+    WeightingResult: w,
+    MarginReport: w.margins[0],
+    LevelChange: w.levelChanges[0],
+    WeightDiagnostics: w.diagnostics,
+    TrimResult: t,
+  })
+  assert.ok(w.weights instanceof Float64Array && t.weights instanceof Float64Array)
   for (const [name, value] of Object.entries(cases)) assert.deepEqual(fields(name), keys(value), name)
   let err
   try {

@@ -97,14 +97,14 @@ impl Js {
         matches!(self.type_of(), ValueType::Null | ValueType::Undefined)
     }
 
-    fn is_array(&self) -> bool {
+    pub(crate) fn is_array(&self) -> bool {
         let mut r = false;
         unsafe { sys::napi_is_array(self.env, self.v, &mut r) };
         r
     }
 
     /// Typed-array info: (napi type code, length, data pointer).
-    fn typed_array(&self) -> Option<(i32, usize, *mut std::ffi::c_void)> {
+    pub(crate) fn typed_array(&self) -> Option<(i32, usize, *mut std::ffi::c_void)> {
         let mut is = false;
         unsafe { sys::napi_is_typedarray(self.env, self.v, &mut is) };
         if !is {
@@ -123,13 +123,13 @@ impl Js {
         Some((ty, len, data))
     }
 
-    fn array_len(&self) -> u32 {
+    pub(crate) fn array_len(&self) -> u32 {
         let mut n = 0u32;
         unsafe { sys::napi_get_array_length(self.env, self.v, &mut n) };
         n
     }
 
-    fn element(&self, i: u32) -> Res<Js> {
+    pub(crate) fn element(&self, i: u32) -> Res<Js> {
         let mut out = ptr::null_mut();
         let s = unsafe { sys::napi_get_element(self.env, self.v, i, &mut out) };
         if s != sys::Status::napi_ok {
@@ -181,7 +181,7 @@ impl Js {
     }
 
     /// Own enumerable string keys of an object.
-    fn keys(&self) -> Res<Vec<String>> {
+    pub(crate) fn keys(&self) -> Res<Vec<String>> {
         let mut names = ptr::null_mut();
         let s = unsafe {
             sys::napi_get_all_property_names(
@@ -210,7 +210,7 @@ impl Js {
         Ok(out)
     }
 
-    fn property(&self, key: &str) -> Res<Js> {
+    pub(crate) fn property(&self, key: &str) -> Res<Js> {
         let k = CString::new(key).map_err(|_| invalid(key, "key contains a NUL character"))?;
         let mut out = ptr::null_mut();
         let s = unsafe { sys::napi_get_named_property(self.env, self.v, k.as_ptr(), &mut out) };
@@ -543,6 +543,74 @@ pub(crate) fn labels<'a>(v: Js, arg: &str) -> Res<Column<'a>> {
     column(v, arg)
 }
 
+/// A JS function that maps an array of string labels to their positions in `levels` (a Uint32Array) or
+/// returns the index of the first element that is not one of the levels.
+const LABEL_CODES_JS: &str = "(function cxkpiLabelCodes(a, levels) { const m = new Map(); \
+for (let i = 0; i < levels.length; i++) if (!m.has(levels[i])) m.set(levels[i], i); \
+const n = a.length; const out = new Uint32Array(n); \
+for (let i = 0; i < n; i++) { const c = m.get(a[i]); if (c === undefined) return i; out[i] = c; } \
+return out; })";
+
+/// Codes of a JS array of string labels: the position of each label in `levels`; `Err(i)` names the
+/// first element that is not one of the levels (not a string, missing or unknown).
+pub(crate) fn label_codes(v: Js, levels: &[String]) -> Res<std::result::Result<Vec<u32>, usize>> {
+    // SAFETY: every call runs on the JS thread of the current call with values created in its scope.
+    unsafe {
+        let env = v.env;
+        let fail = || napi_fail("labels");
+        let mut src = ptr::null_mut();
+        if sys::napi_create_string_utf8(
+            env,
+            LABEL_CODES_JS.as_ptr().cast(),
+            LABEL_CODES_JS.len() as isize,
+            &mut src,
+        ) != sys::Status::napi_ok
+        {
+            return Err(fail());
+        }
+        let mut func = ptr::null_mut();
+        if sys::napi_run_script(env, src, &mut func) != sys::Status::napi_ok {
+            clear_exception(env);
+            return Err(fail());
+        }
+        let mut arr = ptr::null_mut();
+        if sys::napi_create_array_with_length(env, levels.len(), &mut arr) != sys::Status::napi_ok {
+            return Err(fail());
+        }
+        for (i, l) in levels.iter().enumerate() {
+            let mut s = ptr::null_mut();
+            sys::napi_create_string_utf8(env, l.as_ptr().cast(), l.len() as isize, &mut s);
+            sys::napi_set_element(env, arr, i as u32, s);
+        }
+        let mut global = ptr::null_mut();
+        sys::napi_get_global(env, &mut global);
+        let mut result = ptr::null_mut();
+        let argv = [v.v, arr];
+        if sys::napi_call_function(env, global, func, 2, argv.as_ptr(), &mut result)
+            != sys::Status::napi_ok
+        {
+            clear_exception(env);
+            return Err(fail());
+        }
+        let r = Js { env, v: result };
+        if let Some(i) = r.number() {
+            return Ok(Err(i as usize));
+        }
+        match r.typed_array() {
+            Some((TA_UINT32, len, data)) => {
+                if len == 0 || data.is_null() {
+                    Ok(Ok(Vec::new()))
+                } else {
+                    Ok(Ok(
+                        std::slice::from_raw_parts(data as *const u32, len).to_vec()
+                    ))
+                }
+            }
+            _ => Err(fail()),
+        }
+    }
+}
+
 /// A finite or non-finite number argument.
 pub(crate) fn number(v: Option<Js>, arg: &str) -> Res<f64> {
     v.and_then(|v| v.number())
@@ -665,6 +733,35 @@ pub(crate) fn options(v: Option<Js>) -> Res<Map<String, Value>> {
     }
 }
 
+/// Options with some keys set apart: the core's map and the JS values of the keys set apart.
+pub(crate) type SplitOptions = (Map<String, Value>, Vec<Option<Js>>);
+
+/// An options object split into the keys in `special` (returned as JS values, in the order of `special`,
+/// for the caller to read itself, e.g. columns) and the other keys as a core `Options` map.
+pub(crate) fn options_split(v: Option<Js>, special: &[&str]) -> Res<SplitOptions> {
+    let mut picked = vec![None; special.len()];
+    let v = match v {
+        None => return Ok((Map::new(), picked)),
+        Some(v) if v.is_nullish() => return Ok((Map::new(), picked)),
+        Some(v) if v.type_of() == ValueType::Object && !v.is_array() => v,
+        Some(_) => return Err(invalid("options", "must be an object")),
+    };
+    let mut map = Map::new();
+    for k in v.keys()? {
+        let child = v.property(&k)?;
+        if let Some(i) = special.iter().position(|s| *s == k) {
+            if !child.is_nullish() {
+                picked[i] = Some(child);
+            }
+            continue;
+        }
+        if let Some(val) = to_json(child, &k, 1)? {
+            map.insert(camel_to_snake(&k), val);
+        }
+    }
+    Ok((map, picked))
+}
+
 /// A JS object (camelCase keys), e.g. a result or a partial passed back, as serde_json with snake_case keys.
 pub(crate) fn object(v: Option<Js>, arg: &str) -> Res<Map<String, Value>> {
     match v {
@@ -686,6 +783,8 @@ pub enum Tree {
     Str(String),
     Seq(Vec<Tree>),
     Map(Vec<(String, Tree)>),
+    /// A column of f64 that becomes a `Float64Array`.
+    F64s(Vec<f64>),
 }
 
 impl Tree {
@@ -702,6 +801,43 @@ impl Tree {
         value
             .serialize(TreeSer { camel: false })
             .map_err(|e| invalid("partial", e.0))
+    }
+
+    /// The value of a field of a map.
+    pub(crate) fn field_mut(&mut self, key: &str) -> Option<&mut Tree> {
+        match self {
+            Tree::Map(fields) => fields.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Inserts a field into a map right after the field `after` (at the end when `after` is absent).
+    pub(crate) fn insert_after(&mut self, after: &str, key: &str, value: Tree) {
+        if let Tree::Map(fields) = self {
+            let at = fields
+                .iter()
+                .position(|(k, _)| k == after)
+                .map_or(fields.len(), |i| i + 1);
+            fields.insert(at, (key.to_string(), value));
+        }
+    }
+
+    /// Turns an array of numbers in field `key` of a map into a `Float64Array`.
+    pub(crate) fn typed_field(&mut self, key: &str) {
+        if let Some(v) = self.field_mut(key) {
+            if let Tree::Seq(items) = v {
+                if items.iter().all(|t| matches!(t, Tree::Num(_))) {
+                    let xs = items
+                        .iter()
+                        .map(|t| match t {
+                            Tree::Num(x) => *x,
+                            _ => f64::NAN,
+                        })
+                        .collect();
+                    *v = Tree::F64s(xs);
+                }
+            }
+        }
     }
 
     /// Adds (or replaces) a top-level field of a map.
@@ -1040,6 +1176,27 @@ unsafe fn tree_to_js(env: sys::napi_env, t: &Tree) -> napi::Result<sys::napi_val
                 }
             }
             s
+        }
+        Tree::F64s(xs) => {
+            let mut buf = ptr::null_mut();
+            let mut data: *mut std::ffi::c_void = ptr::null_mut();
+            let s = sys::napi_create_arraybuffer(env, xs.len() * 8, &mut data, &mut buf);
+            if s == sys::Status::napi_ok {
+                if !xs.is_empty() && !data.is_null() {
+                    // SAFETY: `data` is the fresh buffer of xs.len() * 8 bytes that V8 allocated.
+                    ptr::copy_nonoverlapping(xs.as_ptr(), data as *mut f64, xs.len());
+                }
+                sys::napi_create_typedarray(
+                    env,
+                    sys::TypedarrayType::float64_array,
+                    xs.len(),
+                    buf,
+                    0,
+                    &mut out,
+                )
+            } else {
+                s
+            }
         }
         Tree::Map(fields) => {
             let s = sys::napi_create_object(env, &mut out);

@@ -18,6 +18,15 @@ use napi::{sys, Env, Unknown};
 pub enum Failure {
     Core(CxkpiError),
     Panic(String),
+    /// A core error restated in the caller's own names (data columns, target levels): its kind, with the
+    /// message and details given here, passed to JS verbatim (no camelCase conversion of user names).
+    Named {
+        kind: &'static str,
+        message: String,
+        arg: Option<String>,
+        index: Option<usize>,
+        value: Option<f64>,
+    },
 }
 
 impl From<CxkpiError> for Failure {
@@ -106,6 +115,19 @@ pub(crate) fn to_js_error(env: &Env, failure: Failure) -> napi::Error {
             };
             (d.kind.to_string(), message, arg, d.index, d.value)
         }
+        Failure::Named {
+            kind,
+            message,
+            arg,
+            index,
+            value,
+        } => (
+            kind.to_string(),
+            message.clone(),
+            arg.clone(),
+            *index,
+            *value,
+        ),
         Failure::Panic(m) => (
             "panic".to_string(),
             format!("internal error in cxkpi (please report): {m}"),

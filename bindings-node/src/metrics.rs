@@ -12,16 +12,16 @@ use crate::convert::{
 };
 use crate::error::{guard, invalid, js, to_js_error, Failure, Res};
 
-fn arg(env: &Env, v: &Unknown<'_>) -> Js {
+pub(crate) fn arg(env: &Env, v: &Unknown<'_>) -> Js {
     Js::new(env, v)
 }
 
-fn opt_arg(env: &Env, v: &Option<Unknown<'_>>) -> Option<Js> {
+pub(crate) fn opt_arg(env: &Env, v: &Option<Unknown<'_>>) -> Option<Js> {
     v.as_ref().map(|v| Js::new(env, v))
 }
 
 /// Runs a synchronous binding body: panics caught, failures thrown as `CXKPI_*` errors.
-fn run(env: &Env, f: impl FnOnce() -> Res<Tree>) -> napi::Result<Tree> {
+pub(crate) fn run(env: &Env, f: impl FnOnce() -> Res<Tree>) -> napi::Result<Tree> {
     js(env, guard(f))
 }
 
@@ -38,7 +38,7 @@ fn from_object<T: serde::de::DeserializeOwned>(
 // ------------------------------------------------------------------------------------------------------
 // async machinery
 
-type Work = Box<dyn FnOnce() -> Res<Tree> + Send>;
+pub(crate) type Work = Box<dyn FnOnce() -> Res<Tree> + Send>;
 
 /// A computation run on the libuv thread pool. Argument errors found while preparing it are carried
 /// through so that the promise rejects (never throws synchronously).
@@ -64,7 +64,7 @@ impl Task for Job {
 }
 
 /// Prepares the owned inputs on the JS thread (copying columns) and returns the task.
-fn spawn(prepare: impl FnOnce() -> Res<Work>) -> AsyncTask<Job> {
+pub(crate) fn spawn(prepare: impl FnOnce() -> Res<Work>) -> AsyncTask<Job> {
     let work = guard(prepare);
     AsyncTask::new(Job { work: Some(work) })
 }

@@ -4,6 +4,7 @@
 //! in camelCase (the `typings` test compares them with real results).
 #![allow(dead_code)]
 
+use napi::bindgen_prelude::Float64Array;
 use napi_derive::napi;
 
 // ------------------------------------------------------------------------------------------------------
@@ -202,6 +203,98 @@ pub struct FinishOptions {
     /// Churn: `'start'` or `'average'`.
     #[napi(ts_type = "'start' | 'average'")]
     pub base: Option<String>,
+}
+
+/// Options of `rake` (and `rakeAsync`). Every key is optional.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct RakeOptions {
+    /// Base (design) weights, one per row (default 1): a `Float64Array` (read without a copy) or numbers.
+    #[napi(ts_type = "Float64Array | ReadonlyArray<number> | null")]
+    pub base: Option<Vec<f64>>,
+    /// Largest accepted relative margin error (default 1e-10).
+    pub tolerance: Option<f64>,
+    /// Most sweeps (default 1000).
+    pub max_sweeps: Option<u32>,
+    /// Not converged: throw `CXKPI_NOT_CONVERGED` (`'error'`, default) or return the weights with their
+    /// `status` and errors (`'warn'`).
+    #[napi(ts_type = "'error' | 'warn'")]
+    pub on_nonconvergence: Option<String>,
+    /// Targets are population counts (`'counts'`, default) or shares multiplied by `population`.
+    #[napi(ts_type = "'counts' | 'shares'")]
+    pub targets_as: Option<String>,
+    /// Population total for shares (default: the sum of the base weights, or n).
+    pub population: Option<f64>,
+    /// A level with a target but no respondent: throw `CXKPI_EMPTY_LEVEL` (`'error'`, default), move its
+    /// target to the nearest lower level (`'collapse'`, the next higher for the first level) or remove it
+    /// and rescale every margin (`'drop'`); reported in `levelChanges` and `massLost`.
+    #[napi(ts_type = "'error' | 'collapse' | 'drop'")]
+    pub empty_level: Option<String>,
+}
+
+/// Options of `calibrate` (and `calibrateAsync`): those of `rake` (`maxSweeps` counts Newton steps) plus
+/// the distance and bounds. Every key is optional.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct CalibrateOptions {
+    /// Base (design) weights, one per row (default 1).
+    #[napi(ts_type = "Float64Array | ReadonlyArray<number> | null")]
+    pub base: Option<Vec<f64>>,
+    /// Calibration distance (R survey `calfun`): `'linear'` (GREG, default), `'raking'` (multiplicative)
+    /// or `'logit'` (between `bounds`, which it requires).
+    #[napi(ts_type = "'linear' | 'raking' | 'logit'")]
+    pub distance: Option<String>,
+    /// Bounds `[lo, hi]` on the adjustment g = w / base, 0 <= lo <= 1 <= hi.
+    #[napi(ts_type = "readonly [number, number]")]
+    pub bounds: Option<Vec<f64>>,
+    /// Bounds `[lo, hi]` on the final weights (not supported yet: `CXKPI_UNSUPPORTED`).
+    #[napi(ts_type = "readonly [number, number]")]
+    pub weight_bounds: Option<Vec<f64>>,
+    /// Largest accepted relative margin error (default 1e-10).
+    pub tolerance: Option<f64>,
+    /// Most Newton steps (default 1000).
+    pub max_sweeps: Option<u32>,
+    /// Not converged: `'error'` (default) or `'warn'`.
+    #[napi(ts_type = "'error' | 'warn'")]
+    pub on_nonconvergence: Option<String>,
+    /// `'counts'` (default) or `'shares'`.
+    #[napi(ts_type = "'counts' | 'shares'")]
+    pub targets_as: Option<String>,
+    /// Population total for shares (default: the sum of the base weights, or n).
+    pub population: Option<f64>,
+    /// A level with a target but no respondent: `'error'` (default), `'collapse'` or `'drop'`.
+    #[napi(ts_type = "'error' | 'collapse' | 'drop'")]
+    pub empty_level: Option<String>,
+}
+
+/// Options of `poststratify`. Every key is optional.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct PoststratifyOptions {
+    /// The stratification variables, in the nesting order of the targets (may be left out when `data`
+    /// has a single column).
+    #[napi(ts_type = "string | ReadonlyArray<string>")]
+    pub by: Option<Vec<String>>,
+    /// Base (design) weights, one per row (default 1).
+    #[napi(ts_type = "Float64Array | ReadonlyArray<number> | null")]
+    pub base: Option<Vec<f64>>,
+    /// `'counts'` (default) or `'shares'` (of `population`).
+    #[napi(ts_type = "'counts' | 'shares'")]
+    pub targets_as: Option<String>,
+    /// Population total for shares (default: the sum of the base weights, or n).
+    pub population: Option<f64>,
+    /// A cell with a target but no respondent: `'error'` (default), `'collapse'` (into the nearest
+    /// earlier cell in crossed order) or `'drop'`.
+    #[napi(ts_type = "'error' | 'collapse' | 'drop'")]
+    pub empty_level: Option<String>,
+}
+
+/// Options of `trimWeights`.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct TrimOptions {
+    /// Largest allowed weight (or multiple of the mean weight).
+    pub upper: Option<f64>,
+    /// Smallest allowed weight (or multiple of the mean weight).
+    pub lower: Option<f64>,
+    /// `upper` and `lower` are multiples of the mean weight (default false).
+    pub relative_to_mean: Option<bool>,
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -579,6 +672,150 @@ pub struct GroupedResult {
     pub message: Vec<String>,
 }
 
+/// How spread out a set of weights is, and what it costs in precision.
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
+pub struct WeightDiagnostics {
+    /// Number of weights.
+    pub n: f64,
+    /// Sum of the weights.
+    pub sum: f64,
+    /// Mean weight.
+    pub mean: f64,
+    /// Smallest weight.
+    pub min: f64,
+    /// Largest weight.
+    pub max: f64,
+    /// max / min; null when a weight is zero.
+    pub ratio: Option<f64>,
+    /// Type-7 quantiles at 1, 5, 25, 50, 75, 95 and 99 %.
+    pub quantiles: Vec<f64>,
+    /// Coefficient of variation (population SD / mean).
+    pub cv: f64,
+    /// Kish effective sample size (Σw)² / Σw².
+    pub kish_n: f64,
+    /// Kish design effect n Σw² / (Σw)² = 1 + cv².
+    pub deff_kish: f64,
+    /// The same for the adjustment w / base; null without base weights.
+    pub adjustment_deff: Option<f64>,
+}
+
+/// The achieved margins of one weighting variable (post-stratification: of one `by` variable).
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct MarginReport {
+    /// Position of the variable in the targets' key order (or in `by`).
+    pub variable: f64,
+    /// Name of the variable.
+    pub name: String,
+    /// Level labels in level order; present when the targets were keyed by label.
+    pub levels: Option<Vec<String>>,
+    /// Target of each level (as counts; after collapsing or dropping empty levels).
+    pub target: Vec<f64>,
+    /// Sum of the base weights by level before weighting.
+    pub before: Vec<f64>,
+    /// Sum of the final weights by level.
+    pub after: Vec<f64>,
+    /// (after - target) / target by level.
+    pub rel_error: Vec<f64>,
+}
+
+/// A level (post-stratification: a crossed cell) whose target was collapsed into a neighbour or dropped.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct LevelChange {
+    /// Position of the variable (post-stratification: 0).
+    pub variable: f64,
+    /// Name of the variable (post-stratification: the `by` names joined by `|`).
+    pub name: String,
+    /// Code of the level (post-stratification: index of the cell in crossed order).
+    pub level: f64,
+    /// Label of the level (post-stratification: the cell's labels joined by `|`); present when the
+    /// targets were keyed by label.
+    pub label: Option<String>,
+    /// What happened.
+    #[napi(ts_type = "'collapsed' | 'dropped'")]
+    pub action: String,
+    /// The level that received the target (collapse); null when dropped.
+    #[napi(ts_type = "number | null")]
+    pub into: f64,
+    /// Label of `into`; present (null when dropped) when the targets were keyed by label.
+    #[napi(ts_type = "string | null")]
+    pub into_label: Option<String>,
+    /// The target that was moved or removed.
+    pub target: f64,
+}
+
+/// Weights with the account of how they were made: the fit's status, iterations, achieved margins with
+/// the relative error of every level, level changes and weight diagnostics.
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
+pub struct WeightingResult {
+    /// Which fit made the weights.
+    #[napi(ts_type = "'rake' | 'calibrate' | 'poststratify'")]
+    pub method: String,
+    /// Calibration distance; null for rake and poststratify.
+    #[napi(ts_type = "'linear' | 'raking' | 'logit'")]
+    pub distance: Option<String>,
+    /// Final weight of every row.
+    pub weights: Float64Array,
+    /// Adjustment g = w / base of every distinct cell of the data (cells ordered by level tuple).
+    pub g: Vec<f64>,
+    /// Number of distinct cells in the data.
+    pub n_cells: f64,
+    /// `'converged'`, or (with `onNonconvergence: 'warn'`) `'max_iter'`, `'stalled'` or `'infeasible'`.
+    #[napi(ts_type = "'converged' | 'max_iter' | 'stalled' | 'infeasible'")]
+    pub status: String,
+    /// Sweeps (raking) or Newton iterations (calibration); 1 for post-stratification.
+    pub iterations: f64,
+    /// Largest |relative margin error| over all levels.
+    pub max_rel_error: f64,
+    /// The tolerance the fit was held to.
+    pub tolerance: f64,
+    /// Achieved margins of every variable.
+    pub margins: Vec<MarginReport>,
+    /// Empty levels collapsed or dropped (`emptyLevel`).
+    pub level_changes: Vec<LevelChange>,
+    /// Target mass removed by dropped levels.
+    pub mass_lost: f64,
+    /// Diagnostics of the final weights.
+    pub diagnostics: WeightDiagnostics,
+}
+
+/// Trimmed weights and what trimming did.
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
+pub struct TrimResult {
+    /// The trimmed weights (same total as the input).
+    pub weights: Float64Array,
+    /// Absolute upper bound applied; null when none.
+    pub upper: Option<f64>,
+    /// Absolute lower bound applied; null when none.
+    pub lower: Option<f64>,
+    /// Weights at the upper bound.
+    pub n_at_upper: f64,
+    /// Weights at the lower bound.
+    pub n_at_lower: f64,
+    /// Redistribution rounds used.
+    pub iterations: f64,
+    /// Sum of the weights (preserved).
+    pub total: f64,
+    /// Diagnostics of the input weights.
+    pub diagnostics_before: WeightDiagnostics,
+    /// Diagnostics of the trimmed weights.
+    pub diagnostics: WeightDiagnostics,
+}
+
 /// A mergeable partial: plain JSON data tagged with its metric. Keep it, send it, store it
 /// (`JSON.stringify`), merge it with `mergePartials` and finish it with `finishPartial`. Its other
 /// fields are the core's sufficient statistics in the core's own snake_case form (the same JSON as
@@ -623,7 +860,7 @@ pub struct CxkpiError {
     pub code: String,
     /// The core's stable error kind.
     #[napi(
-        ts_type = "'empty_input' | 'missing_value' | 'out_of_scale' | 'non_integer' | 'length_mismatch' | 'invalid_weight' | 'zero_weight_sum' | 'invalid_confidence' | 'unknown_method' | 'invalid_argument' | 'insufficient_data' | 'incompatible_partials' | 'unsupported' | 'panic'"
+        ts_type = "'empty_input' | 'missing_value' | 'out_of_scale' | 'non_integer' | 'length_mismatch' | 'invalid_weight' | 'zero_weight_sum' | 'invalid_confidence' | 'unknown_method' | 'invalid_argument' | 'insufficient_data' | 'incompatible_partials' | 'unsupported' | 'inconsistent_margins' | 'empty_level' | 'infeasible' | 'not_converged' | 'panic'"
     )]
     pub kind: String,
     /// What was wrong and where, naming the argument, the index and the offending value.

@@ -5,7 +5,10 @@ import {
   churn, convertRate, sentimentShare, sentimentFromCounts, compareNps, compareShares, compareMeans, sampleSize,
   grouped, groupedAsync, npsPartial, topBoxPartial, meanPartial, sentimentPartial, churnPartial, mergePartials,
   finishPartial, version, errorKinds,
+  rake, rakeAsync, calibrate, calibrateAsync, poststratify, trimWeights, weightDiagnostics,
   type NpsResult, type ShareResult, type MeanResult, type GroupedResult, type CxkpiError, type MetricPartial,
+  type WeightingResult, type WeightingData, type MarginTargets, type CellTargets, type TrimResult,
+  type WeightDiagnostics, type MarginReport, type LevelChange,
 } from '../../index.js'
 
 const scores = new Float64Array([10, 9, 3, NaN])
@@ -42,6 +45,35 @@ const v: string = version()
 const k: string[] = errorKinds()
 try { nps([]) } catch (err) { const ce = err as CxkpiError; const c: string = ce.code; const i: number | null = ce.index }
 
+// weighting
+const wdata: WeightingData = { region: ['north', 'south'], age: new Uint32Array([0, 1]), band: [0, 1] }
+const mt: MarginTargets = { region: { north: 60, south: 40 }, age: [50, 50], band: new Float64Array([30, 70]) }
+const wr: WeightingResult = rake(wdata, mt, { base: [1, 1], tolerance: 1e-8, maxSweeps: 50, onNonconvergence: 'warn', emptyLevel: 'drop' })
+const ww: Float64Array = wr.weights
+const mr: MarginReport = wr.margins[0]
+const lv: string[] | undefined = mr.levels
+const lc: LevelChange | undefined = wr.levelChanges[0]
+const into: number | null | undefined = lc?.into
+const wa: Promise<WeightingResult> = rakeAsync(wdata, mt, { targetsAs: 'shares', population: 1e6 })
+calibrate(wdata, mt, { distance: 'logit', bounds: [0.5, 2], base: new Float64Array(2) }).g[0].toFixed(2)
+const ca: Promise<WeightingResult> = calibrateAsync(wdata, { region: [1, 1] })
+const ct: CellTargets = { north: { young: 10, old: 20 }, south: { young: 30 } }
+poststratify(wdata, ct, { by: ['region', 'age'], emptyLevel: 'collapse' }).margins[1].after
+poststratify({ region: [0, 1] }, [[1, 2], [3, 4]], { by: 'region' })
+poststratify({ region: [0, 1] }, new Float64Array([1, 2]))
+const tr: TrimResult = trimWeights(ww, { upper: 3, relativeToMean: true })
+const wd: WeightDiagnostics = weightDiagnostics(tr.weights, [1, 1])
+const kish: number = wd.kishN + (wd.ratio ?? 0) + (wd.adjustmentDeff ?? 0)
+const st: 'converged' | 'max_iter' | 'stalled' | 'infeasible' = wr.status
+// @ts-expect-error: unknown calibration distance
+calibrate(wdata, mt, { distance: 'quadratic' })
+// @ts-expect-error: bounds are a pair
+calibrate(wdata, mt, { bounds: 2 })
+// @ts-expect-error: rake has no distance option
+rake(wdata, mt, { distance: 'raking' })
+// @ts-expect-error: a target is a number
+rake(wdata, { region: { north: '60' } })
+
 // @ts-expect-error: unknown interval method
 nps(scores, null, { interval: 'magic' })
 // @ts-expect-error: results have no snake_case fields
@@ -49,4 +81,4 @@ r.n_missing
 // @ts-expect-error: metric is a union of names
 grouped('median', scores, [[0]])
 
-export { x, se, p, y, e, ga, fin, v, k }
+export { x, se, p, y, e, ga, fin, v, k, lv, into, wa, ca, kish, st }
