@@ -154,6 +154,14 @@ def _codes_numpy(arr: np.ndarray, levels: List[Any]) -> np.ndarray:
     if n_levels == 0:
         return np.zeros(arr.shape[0], dtype=_U32)
     lv = _level_array(levels)
+    # Fast path: integer codes whose levels are 0..L-1 in order are the codes themselves (a uint32 column
+    # goes to the core without a copy; a value >= L is reported by the core with its row).
+    if arr.dtype.kind in "ui" and lv is not None and lv.dtype.kind in "iu" and np.array_equal(lv, np.arange(n_levels)):
+        if arr.dtype == _U32 and arr.flags.c_contiguous:
+            return arr
+        if arr.dtype.kind == "i" and arr.size and arr.min() < 0:
+            return np.ascontiguousarray(np.where(arr < 0, n_levels, arr), dtype=_U32)
+        return np.ascontiguousarray(arr, dtype=_U32)
     same_kind = lv is not None and (
         (arr.dtype.kind == "U" and lv.dtype.kind == "U") or (arr.dtype.kind in "biuf" and lv.dtype.kind in "biuf")
     )
