@@ -949,7 +949,7 @@ export interface TrimResult {
   nAtUpper: number
   /** Weights at the lower bound. */
   nAtLower: number
-  /** Redistribution rounds used. */
+  /** Breakpoints of the total as a function of the common factor crossed by the exact solve. */
   iterations: number
   /** Sum of the weights (preserved). */
   total: number

@@ -806,7 +806,7 @@ pub struct TrimResult {
     pub n_at_upper: f64,
     /// Weights at the lower bound.
     pub n_at_lower: f64,
-    /// Redistribution rounds used.
+    /// Breakpoints of the total as a function of the common factor crossed by the exact solve.
     pub iterations: f64,
     /// Sum of the weights (preserved).
     pub total: f64,

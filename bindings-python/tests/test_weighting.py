@@ -231,7 +231,7 @@ def test_trim_weights():
     assert t.diagnostics.kish_n > t.diagnostics_before.kish_n
     rel = cxkpi.trim_weights(w, upper=1.5, relative_to_mean=True)
     assert rel.upper == 1.5 * w.mean()
-    assert repr(t).startswith("TrimResult(upper=3, lower=None, n_at_upper=1, n_at_lower=0, iterations=")
+    assert repr(t).startswith("TrimResult(upper=3, lower=None, n_at_upper=1, n_at_lower=0, total=")
     both = cxkpi.trim_weights(pd.Series([0.2, 1.0, 1.0, 1.0, 1.8]), lower=0.5, upper=1.5)
     assert (both.n_at_lower, both.n_at_upper) == (1, 1) and both.weights.tolist() == [0.5, 1.0, 1.0, 1.0, 1.5]
 

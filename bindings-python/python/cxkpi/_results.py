@@ -538,7 +538,7 @@ class TrimResult(_Result):
         return (
             f"TrimResult(upper={_num(d.get('upper'), '.6g')}, lower={_num(d.get('lower'), '.6g')}, "
             f"n_at_upper={d.get('n_at_upper')}, n_at_lower={d.get('n_at_lower')}, "
-            f"iterations={d.get('iterations')}, total={_num(d.get('total'), '.6g')}, "
+            f"total={_num(d.get('total'), '.6g')}, "
             f"kish_n={_num(before.get('kish_n'), '.1f')} -> {_num(after.get('kish_n'), '.1f')}, "
             f"deff={_num(before.get('deff_kish'), '.4f')} -> {_num(after.get('deff_kish'), '.4f')})"
         )

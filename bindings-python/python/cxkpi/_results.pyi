@@ -604,7 +604,7 @@ class TrimResult(_Result):
         """Weights at the lower bound."""
     @property
     def iterations(self) -> int:
-        """Redistribution rounds."""
+        """Breakpoints of the total as a function of the common factor crossed by the exact solve."""
     @property
     def total(self) -> float:
         """Sum of the weights (preserved)."""
