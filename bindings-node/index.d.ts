@@ -66,7 +66,7 @@ export interface CalibrateOptions {
   distance?: 'linear' | 'raking' | 'logit'
   /** Bounds `[lo, hi]` on the adjustment g = w / base, 0 <= lo <= 1 <= hi. */
   bounds?: readonly [number, number]
-  /** Bounds `[lo, hi]` on the final weights (not supported yet: `CXKPI_UNSUPPORTED`). */
+  /** Bounds `[lo, hi]` on the final weights (as R `bounds.const = TRUE`). */
   weightBounds?: readonly [number, number]
   /** Largest accepted relative margin error (default 1e-10). */
   tolerance?: number
@@ -688,6 +688,18 @@ export interface RakeOptions {
    * and rescale every margin (`'drop'`); reported in `levelChanges` and `massLost`.
    */
   emptyLevel?: 'error' | 'collapse' | 'drop'
+  /**
+   * Trim-then-rerake: cap the weights at this value (or multiple of the mean weight with
+   * `trimRelativeToMean`), rake again, repeat until the margins hold and no weight is outside
+   * (`method` `'rake_trim'`); at most `maxCycles` cycles (default 50), so it always ends.
+   */
+  trimUpper?: number
+  /** Trim-then-rerake: raise the weights to this value (or multiple of the mean weight). */
+  trimLower?: number
+  /** The trim bounds are multiples of the mean weight (default false). */
+  trimRelativeToMean?: boolean
+  /** Most trim-then-rerake cycles (default 50). */
+  maxCycles?: number
 }
 
 /**

@@ -325,3 +325,13 @@ test('trimWeights and weightDiagnostics: typed and plain arrays, Float64Array ou
   const r = cx.rake({ region: REGION }, { region: TARGETS.region }, { base: BASE })
   sameBits(cx.weightDiagnostics(r.weights, BASE), r.diagnostics)
 })
+
+test('trim-then-rerake meets the margins and the caps', () => {
+  const data = { a: Array.from({ length: 40 }, (_, i) => (i < 2 ? 1 : 0)), b: Array.from({ length: 40 }, (_, i) => i % 3) }
+  const targets = { a: [70, 30], b: [40, 30, 30] }
+  const r = cx.rake(data, targets, { trimUpper: 7, trimRelativeToMean: true })
+  assert.equal(r.status, 'converged')
+  assert.equal(r.method, 'rake_trim')
+  assert.ok(Math.max(...r.weights) <= 7 * 100 / 40 * (1 + 1e-9))
+  expectCode(() => cx.rake(data, targets, { trimUpper: 2, trimRelativeToMean: true }), 'CXKPI_NOT_CONVERGED')
+})

@@ -229,6 +229,16 @@ pub struct RakeOptions {
     /// and rescale every margin (`'drop'`); reported in `levelChanges` and `massLost`.
     #[napi(ts_type = "'error' | 'collapse' | 'drop'")]
     pub empty_level: Option<String>,
+    /// Trim-then-rerake: cap the weights at this value (or multiple of the mean weight with
+    /// `trimRelativeToMean`), rake again, repeat until the margins hold and no weight is outside
+    /// (`method` `'rake_trim'`); at most `maxCycles` cycles (default 50), so it always ends.
+    pub trim_upper: Option<f64>,
+    /// Trim-then-rerake: raise the weights to this value (or multiple of the mean weight).
+    pub trim_lower: Option<f64>,
+    /// The trim bounds are multiples of the mean weight (default false).
+    pub trim_relative_to_mean: Option<bool>,
+    /// Most trim-then-rerake cycles (default 50).
+    pub max_cycles: Option<u32>,
 }
 
 /// Options of `calibrate` (and `calibrateAsync`): those of `rake` (`maxSweeps` counts Newton steps) plus
@@ -245,7 +255,7 @@ pub struct CalibrateOptions {
     /// Bounds `[lo, hi]` on the adjustment g = w / base, 0 <= lo <= 1 <= hi.
     #[napi(ts_type = "readonly [number, number]")]
     pub bounds: Option<Vec<f64>>,
-    /// Bounds `[lo, hi]` on the final weights (not supported yet: `CXKPI_UNSUPPORTED`).
+    /// Bounds `[lo, hi]` on the final weights (as R `bounds.const = TRUE`).
     #[napi(ts_type = "readonly [number, number]")]
     pub weight_bounds: Option<Vec<f64>>,
     /// Largest accepted relative margin error (default 1e-10).

@@ -445,3 +445,15 @@ def test_large_categorical_input_is_mapped_once():
     assert r.weights.shape == (n,) and r.converged and r.n_cells == 6  # every combination sampled
     s = cxkpi.rake({"region": np.asarray(region), "plan": pl.Series(np.asarray(plan).astype(str))}, TARGETS)
     assert s.weights.tobytes() == r.weights.tobytes()
+
+
+def test_trim_then_rerake_meets_margins_and_caps():
+    # 2 respondents of 40 carry 30 % of the population; cap every weight at 7 x the mean weight.
+    data = {"a": [1 if i < 2 else 0 for i in range(40)], "b": [i % 3 for i in range(40)]}
+    targets = {"a": [70.0, 30.0], "b": [40.0, 30.0, 30.0]}
+    r = cxkpi.rake(data, targets, trim_upper=7, trim_relative_to_mean=True)
+    assert r.status == "converged" and r.max_rel_error <= 1e-10
+    assert r.to_dict()["method"] == "rake_trim"
+    assert r.weights.max() <= 7 * 100 / 40 * (1 + 1e-9)
+    with pytest.raises(cxkpi.NotConvergedError):
+        cxkpi.rake(data, targets, trim_upper=2, trim_relative_to_mean=True)

@@ -417,6 +417,10 @@ def rake(
     targets_as: Optional[str] = None,
     population: Optional[float] = None,
     empty_level: Optional[str] = None,
+    trim_upper: Optional[float] = None,
+    trim_lower: Optional[float] = None,
+    trim_relative_to_mean: Optional[bool] = None,
+    max_cycles: Optional[int] = None,
 ) -> WeightingResult:
     """Rake (iterative proportional fitting) so that the weighted total of every level of every variable
     equals its population target.
@@ -437,13 +441,18 @@ def rake(
     empty_level: a target level that no respondent has: "error" (default: ``EmptyLevelError``), "collapse"
     (its target moves to the nearest earlier level with respondents, else the nearest later one) or "drop"
     (removed; every margin is rescaled and ``mass_lost`` reports the target mass removed).
+    trim_upper, trim_lower: trim-then-rerake: cap (raise) the weights at these values, or at these multiples of
+    the mean weight with ``trim_relative_to_mean=True``, rake again, and repeat until the margins hold and no
+    weight is outside (``method == "rake_trim"``); at most ``max_cycles`` cycles (default 50), so it always
+    ends (else ``NotConvergedError``, or status "max_iter" with ``on_nonconvergence="warn"``).
 
     The margins' totals must agree (else ``InconsistentMarginsError``).
     """
     codes, values, b, names = _margin_inputs(data, targets, base)
     opts = _opts(
         tolerance=tolerance, max_sweeps=max_sweeps, on_nonconvergence=on_nonconvergence, targets_as=targets_as,
-        population=population, empty_level=empty_level,
+        population=population, empty_level=empty_level, trim_upper=trim_upper, trim_lower=trim_lower,
+        trim_relative_to_mean=trim_relative_to_mean, max_cycles=max_cycles,
     )
     d = _native(lambda: _cxkpi.rake(codes, values, b, opts), names)
     return WeightingResult(d, names.names, names.levels)

@@ -32,6 +32,10 @@ def rake(
     targets_as: Optional[_TargetsAs] = None,
     population: Optional[float] = None,
     empty_level: Optional[_EmptyLevel] = None,
+    trim_upper: Optional[float] = None,
+    trim_lower: Optional[float] = None,
+    trim_relative_to_mean: Optional[bool] = None,
+    max_cycles: Optional[int] = None,
 ) -> WeightingResult:
     """Rake (iterative proportional fitting) so that the weighted total of every level of every variable
     equals its population target.
@@ -52,6 +56,10 @@ def rake(
     empty_level: a target level that no respondent has: "error" (default: ``EmptyLevelError``), "collapse"
     (its target moves to the nearest earlier level with respondents, else the nearest later one) or "drop"
     (removed; every margin is rescaled and ``mass_lost`` reports the target mass removed).
+    trim_upper, trim_lower: trim-then-rerake: cap (raise) the weights at these values, or at these multiples of
+    the mean weight with ``trim_relative_to_mean=True``, rake again, and repeat until the margins hold and no
+    weight is outside (``method == "rake_trim"``); at most ``max_cycles`` cycles (default 50), so it always
+    ends (else ``NotConvergedError``, or status "max_iter" with ``on_nonconvergence="warn"``).
 
     The margins' totals must agree (else ``InconsistentMarginsError``).
     """

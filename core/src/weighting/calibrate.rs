@@ -28,6 +28,9 @@ pub fn calibrate(
     opts: &WeightingOptions,
 ) -> Result<WeightingResult> {
     opts.validate()?;
+    if opts.trim_upper.is_some() || opts.trim_lower.is_some() {
+        return Err(CxkpiError::invalid("trim_upper", "calibrate bounds weights with `bounds` or `weight_bounds`; trim bounds are for rake"));
+    }
     if codes.len() != targets.len() {
         return Err(CxkpiError::LengthMismatch {
             arg: "targets".into(),
@@ -40,18 +43,7 @@ pub fn calibrate(
     // Bounds on absolute weights become bounds on g = w / base per row (as R's bounds.const = TRUE), so
     // rows with different base weights must not share a cell: the base weight joins the cell key.
     let base_codes: Option<Vec<u32>> = match (opts.weight_bounds, base) {
-        (Some(_), Some(b)) => {
-            let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
-            let codes: Vec<u32> = b
-                .iter()
-                .map(|w| {
-                    let next = seen.len() as u32;
-                    *seen.entry(w.to_bits()).or_insert(next)
-                })
-                .collect();
-            levels.push(seen.len());
-            Some(codes)
-        }
+        (Some(_), Some(b)) => Some(super::rake::base_weight_codes(b, &mut levels)),
         _ => None,
     };
     let mut all_codes: Vec<&[u32]> = codes.to_vec();

@@ -95,6 +95,14 @@ pub struct WeightingOptions {
     pub bounds: Option<(f64, f64)>,
     /// Bounds (lo, hi) on the final weights.
     pub weight_bounds: Option<(f64, f64)>,
+    /// Rake only: cap weights at this value (or multiple of the mean weight) by trim-then-rerake cycles.
+    pub trim_upper: Option<f64>,
+    /// Rake only: raise weights to this value (or multiple of the mean weight) likewise.
+    pub trim_lower: Option<f64>,
+    /// The trim bounds are multiples of the mean weight.
+    pub trim_relative_to_mean: bool,
+    /// Most trim-then-rerake cycles (default 50): the cycle always ends.
+    pub max_cycles: u32,
 }
 
 impl Default for WeightingOptions {
@@ -109,6 +117,10 @@ impl Default for WeightingOptions {
             distance: Distance::Linear,
             bounds: None,
             weight_bounds: None,
+            trim_upper: None,
+            trim_lower: None,
+            trim_relative_to_mean: false,
+            max_cycles: 50,
         }
     }
 }
@@ -126,7 +138,8 @@ fn read_pair(r: &mut OptionReader<'_>, key: &str) -> Result<Option<(f64, f64)>> 
 
 impl WeightingOptions {
     /// Reads `tolerance`, `max_sweeps`, `on_nonconvergence`, `targets_as`, `population`, `empty_level`,
-    /// `distance`, `bounds` and `weight_bounds` (each `[lower, upper]`).
+    /// `distance`, `bounds` and `weight_bounds` (each `[lower, upper]`), `trim_upper`, `trim_lower`,
+    /// `trim_relative_to_mean`, `max_cycles`.
     pub fn from_options(o: &Options) -> Result<WeightingOptions> {
         let mut r = OptionReader::new(o);
         let d = WeightingOptions::default();
@@ -151,6 +164,14 @@ impl WeightingOptions {
             distance: r.enumeration("distance")?.unwrap_or(d.distance),
             bounds: read_pair(&mut r, "bounds")?,
             weight_bounds: read_pair(&mut r, "weight_bounds")?,
+            trim_upper: r.f64("trim_upper")?,
+            trim_lower: r.f64("trim_lower")?,
+            trim_relative_to_mean: r.bool("trim_relative_to_mean")?.unwrap_or(false),
+            max_cycles: match r.u64("max_cycles")? {
+                None => d.max_cycles,
+                Some(k) if (1..=10_000).contains(&k) => k as u32,
+                Some(k) => return Err(CxkpiError::invalid("max_cycles", format!("must lie in 1..=10000, got {k}"))),
+            },
         };
         r.finish()?;
         w.validate()?;
@@ -160,6 +181,9 @@ impl WeightingOptions {
     /// Refuses the calibration-only settings (distance, bounds) for raking and post-stratification, so that
     /// they are never accepted and then ignored.
     pub(crate) fn only_for(&self, method: &str) -> Result<()> {
+        if method != "rake" && (self.trim_upper.is_some() || self.trim_lower.is_some()) {
+            return Err(CxkpiError::invalid("trim_upper", format!("{method} does not take trim bounds; use rake or trim_weights")));
+        }
         if self.bounds.is_some() || self.weight_bounds.is_some() {
             return Err(CxkpiError::invalid(
                 "bounds",

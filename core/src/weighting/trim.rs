@@ -104,69 +104,8 @@ pub fn trim_weights(weights: &[f64], opts: &TrimOptions) -> Result<TrimResult> {
             });
         }
     }
-    // The trimmed weights are w'_i = clip(f · w_i, lower, upper) for the one factor f that keeps the total:
-    // units inside the bounds keep their proportions, the rest sit at a bound. (This is the fixed point of
-    // "cap, give the excess to the others in proportion, repeat", found directly, so a unit raised to the
-    // lower bound is lifted again when the excess cut at the top makes room for it.) The total is a
-    // non-decreasing piecewise-linear function of f: walk its breakpoints in order.
     let (lo, hi) = (lower.unwrap_or(0.0), upper.unwrap_or(f64::INFINITY));
-    // (f, true = leaves the lower bound / false = reaches the upper bound, the unit's weight)
-    let mut events: Vec<(f64, bool, f64)> = Vec::with_capacity(2 * weights.len());
-    let (mut at_lo, mut at_hi, mut free) = (0.0f64, 0.0f64, NeumaierSum::default());
-    for &x in weights {
-        if x == 0.0 {
-            at_lo += 1.0; // stays at the lower bound (or 0) whatever f is
-            continue;
-        }
-        if lo > 0.0 {
-            at_lo += 1.0;
-            events.push((lo / x, true, x));
-        } else {
-            free.add(x);
-        }
-        if hi.is_finite() {
-            events.push((hi / x, false, x));
-        }
-    }
-    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-    let mut f = f64::NAN;
-    let mut iterations = 0u32;
-    let mut k = 0;
-    loop {
-        // On this segment: total(f) = at_lo·lo + at_hi·hi + f·free.
-        let a = at_lo * lo + if at_hi > 0.0 { at_hi * hi } else { 0.0 };
-        let next = events.get(k).map_or(f64::INFINITY, |e| e.0);
-        let b = free.value();
-        if b > 0.0 {
-            let cand = (total - a) / b;
-            let prev = if k == 0 { 0.0 } else { events[k - 1].0 };
-            if cand >= prev && cand <= next {
-                f = cand;
-                break;
-            }
-        }
-        if k >= events.len() {
-            break;
-        }
-        // Cross the breakpoint(s) at `next`.
-        while k < events.len() && events[k].0 == next {
-            let (_, leaves_lo, x) = events[k];
-            if leaves_lo {
-                at_lo -= 1.0;
-                free.add(x);
-            } else {
-                free.add(-x);
-                at_hi += 1.0;
-            }
-            k += 1;
-            iterations += 1;
-        }
-    }
-    if !f.is_finite() {
-        return Err(CxkpiError::Infeasible {
-            message: format!("no common factor keeps the total {total} within [{lo}, {hi}]"),
-        });
-    }
+    let (f, iterations) = common_factor(weights, None, lo, hi, total)?;
     let w: Vec<f64> = weights.iter().map(|&x| (f * x).clamp(lo, hi)).collect();
     let n_at_upper = upper.map_or(0, |u| w.iter().filter(|&&x| x == u).count() as u64);
     let n_at_lower = lower.map_or(0, |l| w.iter().filter(|&&x| x == l).count() as u64);
@@ -202,5 +141,70 @@ mod tests {
         .unwrap();
         assert_eq!(t.weights, vec![1.75, 1.75, 1.75, 1.75, 3.0]);
         assert_eq!((t.n_at_lower, t.n_at_upper), (0, 1));
+    }
+}
+
+/// The factor f with Σ m_i · clip(f · x_i, lo, hi) = total (m_i = `counts[i]`, 1 when `None`).
+///
+/// The trimmed weights are clip(f · w_i, lower, upper): units inside the bounds keep their proportions, the
+/// rest sit at a bound. This is the fixed point of "cap, give the excess to the others in proportion,
+/// repeat", found directly, so a unit raised to the lower bound is lifted again when the excess cut at the
+/// top makes room for it. The total is a non-decreasing piecewise-linear function of f: its breakpoints
+/// are walked in order. Returns f and the number of breakpoints crossed.
+pub(crate) fn common_factor(values: &[f64], counts: Option<&[u64]>, lo: f64, hi: f64, total: f64) -> Result<(f64, u32)> {
+    // (f, true = leaves the lower bound / false = reaches the upper bound, value, multiplicity)
+    let mut events: Vec<(f64, bool, f64, f64)> = Vec::with_capacity(2 * values.len());
+    let (mut at_lo, mut at_hi, mut free) = (0.0f64, 0.0f64, NeumaierSum::default());
+    for (i, &x) in values.iter().enumerate() {
+        let m = counts.map_or(1.0, |c| c[i] as f64);
+        if m == 0.0 {
+            continue;
+        }
+        if x == 0.0 {
+            at_lo += m; // stays at the lower bound (or 0) whatever f is
+            continue;
+        }
+        if lo > 0.0 {
+            at_lo += m;
+            events.push((lo / x, true, x, m));
+        } else {
+            free.add(m * x);
+        }
+        if hi.is_finite() {
+            events.push((hi / x, false, x, m));
+        }
+    }
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut crossed = 0u32;
+    let mut k = 0;
+    loop {
+        // On this segment: total(f) = at_lo·lo + at_hi·hi + f·free.
+        let a = at_lo * lo + if at_hi > 0.0 { at_hi * hi } else { 0.0 };
+        let next = events.get(k).map_or(f64::INFINITY, |e| e.0);
+        let b = free.value();
+        if b > 0.0 {
+            let cand = (total - a) / b;
+            let prev = if k == 0 { 0.0 } else { events[k - 1].0 };
+            if cand >= prev && cand <= next {
+                return Ok((cand, crossed));
+            }
+        }
+        if k >= events.len() {
+            return Err(CxkpiError::Infeasible {
+                message: format!("no common factor keeps the total {total} within [{lo}, {hi}]"),
+            });
+        }
+        while k < events.len() && events[k].0 == next {
+            let (_, leaves_lo, x, m) = events[k];
+            if leaves_lo {
+                at_lo -= m;
+                free.add(m * x);
+            } else {
+                free.add(-m * x);
+                at_hi += m;
+            }
+            k += 1;
+            crossed += 1;
+        }
     }
 }
