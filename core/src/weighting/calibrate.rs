@@ -29,7 +29,10 @@ pub fn calibrate(
 ) -> Result<WeightingResult> {
     opts.validate()?;
     if opts.trim_upper.is_some() || opts.trim_lower.is_some() {
-        return Err(CxkpiError::invalid("trim_upper", "calibrate bounds weights with `bounds` or `weight_bounds`; trim bounds are for rake"));
+        return Err(CxkpiError::invalid(
+            "trim_upper",
+            "calibrate bounds weights with `bounds` or `weight_bounds`; trim bounds are for rake",
+        ));
     }
     if codes.len() != targets.len() {
         return Err(CxkpiError::LengthMismatch {

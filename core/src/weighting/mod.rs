@@ -170,7 +170,12 @@ impl WeightingOptions {
             max_cycles: match r.u64("max_cycles")? {
                 None => d.max_cycles,
                 Some(k) if (1..=10_000).contains(&k) => k as u32,
-                Some(k) => return Err(CxkpiError::invalid("max_cycles", format!("must lie in 1..=10000, got {k}"))),
+                Some(k) => {
+                    return Err(CxkpiError::invalid(
+                        "max_cycles",
+                        format!("must lie in 1..=10000, got {k}"),
+                    ))
+                }
             },
         };
         r.finish()?;
@@ -182,7 +187,10 @@ impl WeightingOptions {
     /// they are never accepted and then ignored.
     pub(crate) fn only_for(&self, method: &str) -> Result<()> {
         if method != "rake" && (self.trim_upper.is_some() || self.trim_lower.is_some()) {
-            return Err(CxkpiError::invalid("trim_upper", format!("{method} does not take trim bounds; use rake or trim_weights")));
+            return Err(CxkpiError::invalid(
+                "trim_upper",
+                format!("{method} does not take trim bounds; use rake or trim_weights"),
+            ));
         }
         if self.bounds.is_some() || self.weight_bounds.is_some() {
             return Err(CxkpiError::invalid(

@@ -41,7 +41,11 @@ pub fn rake(
     let mut levels: Vec<usize> = targets.iter().map(|t| t.len()).collect();
     let trimming = opts.trim_upper.is_some() || opts.trim_lower.is_some();
     // Trimming acts on each row's weight: rows with different base weights must not share a cell.
-    let base_codes = if trimming { base.map(|b| base_weight_codes(b, &mut levels)) } else { None };
+    let base_codes = if trimming {
+        base.map(|b| base_weight_codes(b, &mut levels))
+    } else {
+        None
+    };
     let mut all_codes: Vec<&[u32]> = codes.to_vec();
     if let Some(bc) = &base_codes {
         all_codes.push(bc);
@@ -84,44 +88,86 @@ fn trim_rerake(
 ) -> Result<(Vec<f64>, FitStatus, u32)> {
     let total = NeumaierSum::of(&t.per_var[0]);
     let n = cells.n_rows as f64;
-    let scale = if opts.trim_relative_to_mean { total / n } else { 1.0 };
+    let scale = if opts.trim_relative_to_mean {
+        total / n
+    } else {
+        1.0
+    };
     let lo = opts.trim_lower.map_or(0.0, |x| x * scale);
     let hi = opts.trim_upper.map_or(f64::INFINITY, |x| x * scale);
-    if !(lo >= 0.0 && lo <= hi) || hi * n < total * (1.0 - 1e-12) || lo * n > total * (1.0 + 1e-12) {
+    if !(lo >= 0.0 && lo <= hi) || hi * n < total * (1.0 - 1e-12) || lo * n > total * (1.0 + 1e-12)
+    {
         return Err(CxkpiError::Infeasible {
-            message: format!("trim bounds [{lo}, {hi}] for {n} rows cannot hold the population total {total}"),
+            message: format!(
+                "trim bounds [{lo}, {hi}] for {n} rows cannot hold the population total {total}"
+            ),
         });
     }
     // Every row of a cell has the weight b_c · g_c.
-    let unit: Vec<f64> = cells.base_total.iter().zip(&cells.count).map(|(b, &c)| b / c as f64).collect();
+    let unit: Vec<f64> = cells
+        .base_total
+        .iter()
+        .zip(&cells.count)
+        .map(|(b, &c)| b / c as f64)
+        .collect();
     let slack = 1e-9;
     for _cycle in 0..opts.max_cycles {
         let w: Vec<f64> = unit.iter().zip(&g).map(|(b, g)| b * g).collect();
-        let inside = w.iter().all(|&x| x >= lo * (1.0 - slack) && x <= hi * (1.0 + slack));
+        let inside = w
+            .iter()
+            .all(|&x| x >= lo * (1.0 - slack) && x <= hi * (1.0 + slack));
         if inside && status == FitStatus::Converged {
             return Ok((g, FitStatus::Converged, sweeps));
         }
         let (f, _) = super::trim::common_factor(&w, Some(&cells.count), lo, hi, total)?;
-        let trimmed: Vec<f64> = w.iter().zip(&unit).map(|(x, b)| (f * x).clamp(lo, hi) / b).collect();
+        let trimmed: Vec<f64> = w
+            .iter()
+            .zip(&unit)
+            .map(|(x, b)| (f * x).clamp(lo, hi) / b)
+            .collect();
         let (g2, s2, k) = ipf_from(cells, t, opts, trimmed);
         g = g2;
         status = s2;
         sweeps += k;
     }
     let w: Vec<f64> = unit.iter().zip(&g).map(|(b, g)| b * g).collect();
-    let inside = w.iter().all(|&x| x >= lo * (1.0 - slack) && x <= hi * (1.0 + slack));
-    Ok((g, if inside && status == FitStatus::Converged { FitStatus::Converged } else { FitStatus::MaxIter }, sweeps))
+    let inside = w
+        .iter()
+        .all(|&x| x >= lo * (1.0 - slack) && x <= hi * (1.0 + slack));
+    Ok((
+        g,
+        if inside && status == FitStatus::Converged {
+            FitStatus::Converged
+        } else {
+            FitStatus::MaxIter
+        },
+        sweeps,
+    ))
 }
 
 /// IPF on the cells from g = 1: returns the per-cell adjustment, the status and the sweeps used.
-pub(crate) fn ipf(cells: &CellTable, t: &Targets, opts: &WeightingOptions) -> (Vec<f64>, FitStatus, u32) {
+pub(crate) fn ipf(
+    cells: &CellTable,
+    t: &Targets,
+    opts: &WeightingOptions,
+) -> (Vec<f64>, FitStatus, u32) {
     ipf_from(cells, t, opts, vec![1.0; cells.n_cells()])
 }
 
 /// IPF on the cells from the adjustments `g`.
-pub(crate) fn ipf_from(cells: &CellTable, t: &Targets, opts: &WeightingOptions, mut g: Vec<f64>) -> (Vec<f64>, FitStatus, u32) {
+pub(crate) fn ipf_from(
+    cells: &CellTable,
+    t: &Targets,
+    opts: &WeightingOptions,
+    mut g: Vec<f64>,
+) -> (Vec<f64>, FitStatus, u32) {
     let nc = cells.n_cells();
-    let mut mass: Vec<f64> = cells.base_total.iter().zip(&g).map(|(b, g)| b * g).collect();
+    let mut mass: Vec<f64> = cells
+        .base_total
+        .iter()
+        .zip(&g)
+        .map(|(b, g)| b * g)
+        .collect();
     let mut best = f64::INFINITY;
     let mut since_progress = 0u32;
     for sweep in 1..=opts.max_sweeps {
@@ -195,7 +241,9 @@ pub fn rake_cells(
     opts.validate()?;
     opts.only_for("rake")?;
     if opts.trim_upper.is_some() || opts.trim_lower.is_some() {
-        return Err(CxkpiError::Unsupported { message: "trim-then-rerake works on rows: use rake, not rake_cells".into() });
+        return Err(CxkpiError::Unsupported {
+            message: "trim-then-rerake works on rows: use rake, not rake_cells".into(),
+        });
     }
     opts.only_for("rake")?;
     let table = cells.table();
@@ -251,15 +299,28 @@ mod tests {
         let mean = 100.0 / 40.0;
         assert!(plain.diagnostics.max > 2.0 * mean);
         // A cap of 2 × mean cannot hold 30 with 2 rows (2 × 5 = 10): the cycle ends, status max_iter.
-        let o = WeightingOptions { trim_upper: Some(2.0), trim_relative_to_mean: true, on_nonconvergence: crate::weighting::OnNonConvergence::Warn, ..Default::default() };
+        let o = WeightingOptions {
+            trim_upper: Some(2.0),
+            trim_relative_to_mean: true,
+            on_nonconvergence: crate::weighting::OnNonConvergence::Warn,
+            ..Default::default()
+        };
         let r = rake(&[&a, &b], &targets, None, &o).unwrap();
         assert_eq!(r.status, FitStatus::MaxIter);
         assert_eq!(r.method, "rake_trim");
         // A feasible cap: level-1 rows need 15 each; cap at 7 × mean = 17.5.
-        let o = WeightingOptions { trim_upper: Some(7.0), trim_relative_to_mean: true, ..Default::default() };
+        let o = WeightingOptions {
+            trim_upper: Some(7.0),
+            trim_relative_to_mean: true,
+            ..Default::default()
+        };
         let r = rake(&[&a, &b], &targets, None, &o).unwrap();
         assert_eq!(r.status, FitStatus::Converged);
         assert!(r.max_rel_error <= 1e-10);
-        assert!(r.weights.iter().all(|&w| w <= 7.0 * mean * (1.0 + 1e-9)), "{:?}", r.diagnostics);
+        assert!(
+            r.weights.iter().all(|&w| w <= 7.0 * mean * (1.0 + 1e-9)),
+            "{:?}",
+            r.diagnostics
+        );
     }
 }

@@ -151,7 +151,13 @@ mod tests {
 /// repeat", found directly, so a unit raised to the lower bound is lifted again when the excess cut at the
 /// top makes room for it. The total is a non-decreasing piecewise-linear function of f: its breakpoints
 /// are walked in order. Returns f and the number of breakpoints crossed.
-pub(crate) fn common_factor(values: &[f64], counts: Option<&[u64]>, lo: f64, hi: f64, total: f64) -> Result<(f64, u32)> {
+pub(crate) fn common_factor(
+    values: &[f64],
+    counts: Option<&[u64]>,
+    lo: f64,
+    hi: f64,
+    total: f64,
+) -> Result<(f64, u32)> {
     // (f, true = leaves the lower bound / false = reaches the upper bound, value, multiplicity)
     let mut events: Vec<(f64, bool, f64, f64)> = Vec::with_capacity(2 * values.len());
     let (mut at_lo, mut at_hi, mut free) = (0.0f64, 0.0f64, NeumaierSum::default());
