@@ -363,8 +363,15 @@ export interface MarginReport {
   before: Array<number>
   /** Sum of the final weights by level. */
   after: Array<number>
-  /** (after - target) / target by level. */
+  /** (after - target) / target by level (null where the target is 0). */
   relError: Array<number>
+  /**
+   * Absolute standardised mean difference of each level's indicator between the sample (base weights)
+   * and the population, |p - π| / √(π(1 - π)) (null where π is 0 or 1).
+   */
+  asmdBefore: Array<number>
+  /** The same with the final weights. */
+  asmdAfter: Array<number>
 }
 
 /**
@@ -1050,6 +1057,10 @@ export interface WeightingResult {
   levelChanges: Array<LevelChange>
   /** Target mass removed by dropped levels. */
   massLost: number
+  /** Rows whose adjustment (or weight, with `weightBounds`) sits at the lower calibration bound. */
+  nAtLower: number
+  /** Rows at the upper calibration bound. */
+  nAtUpper: number
   /** Diagnostics of the final weights. */
   diagnostics: WeightDiagnostics
 }

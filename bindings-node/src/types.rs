@@ -729,8 +729,13 @@ pub struct MarginReport {
     pub before: Vec<f64>,
     /// Sum of the final weights by level.
     pub after: Vec<f64>,
-    /// (after - target) / target by level.
+    /// (after - target) / target by level (null where the target is 0).
     pub rel_error: Vec<f64>,
+    /// Absolute standardised mean difference of each level's indicator between the sample (base weights)
+    /// and the population, |p - π| / √(π(1 - π)) (null where π is 0 or 1).
+    pub asmd_before: Vec<f64>,
+    /// The same with the final weights.
+    pub asmd_after: Vec<f64>,
 }
 
 /// A level (post-stratification: a crossed cell) whose target was collapsed into a neighbour or dropped.
@@ -794,6 +799,10 @@ pub struct WeightingResult {
     pub level_changes: Vec<LevelChange>,
     /// Target mass removed by dropped levels.
     pub mass_lost: f64,
+    /// Rows whose adjustment (or weight, with `weightBounds`) sits at the lower calibration bound.
+    pub n_at_lower: f64,
+    /// Rows at the upper calibration bound.
+    pub n_at_upper: f64,
     /// Diagnostics of the final weights.
     pub diagnostics: WeightDiagnostics,
 }

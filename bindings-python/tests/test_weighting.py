@@ -264,7 +264,7 @@ def test_result_attributes_repr_and_dict():
     d = r.to_dict()
     assert set(d) == {
         "method", "distance", "weights", "g", "n_cells", "status", "iterations", "max_rel_error", "tolerance",
-        "margins", "level_changes", "mass_lost", "diagnostics",
+        "margins", "level_changes", "mass_lost", "n_at_lower", "n_at_upper", "diagnostics",
     }
     assert r.method == "rake" and r.distance is None and r.status == "converged" and r.n_cells == r.g.size == 5
     assert r.tolerance == 1e-10 and r.max_rel_error <= 1e-10 and r.level_changes == [] and r.mass_lost == 0.0
@@ -282,7 +282,7 @@ def test_margins_frame_pandas_and_polars():
     r = cxkpi.rake(_pandas(), TARGETS)
     f = r.margins_frame()
     assert isinstance(f, pd.DataFrame)
-    assert list(f.columns) == ["variable", "level", "target", "before", "after", "rel_error"]
+    assert list(f.columns) == ["variable", "level", "target", "before", "after", "rel_error", "asmd_before", "asmd_after"]
     assert list(f["variable"]) == ["region"] * 3 + ["plan"] * 2
     assert list(f["level"]) == ["North", "South", "East", "basic", "pro"]
     assert list(f["before"]) == [5.0, 3.0, 2.0, 6.0, 4.0]  # respondents (unit base weights)

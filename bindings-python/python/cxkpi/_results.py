@@ -425,7 +425,7 @@ class WeightingResult(_Result):
     __slots__ = ("_names", "_labels")
     _fields = (
         "method", "distance", "weights", "g", "n_cells", "status", "iterations", "max_rel_error", "tolerance",
-        "margins", "level_changes", "mass_lost", "diagnostics",
+        "margins", "level_changes", "mass_lost", "n_at_lower", "n_at_upper", "diagnostics",
     )
 
     def __init__(
@@ -467,6 +467,7 @@ class WeightingResult(_Result):
     def _margin_columns(self) -> Dict[str, List[Any]]:
         cols: Dict[str, List[Any]] = {
             "variable": [], "level": [], "target": [], "before": [], "after": [], "rel_error": [],
+            "asmd_before": [], "asmd_after": [],
         }
         for m in self._d.get("margins") or []:
             v = m["variable"]
@@ -479,12 +480,15 @@ class WeightingResult(_Result):
                 cols["before"].append(m["before"][i])
                 cols["after"].append(m["after"][i])
                 cols["rel_error"].append(m["rel_error"][i])
+                cols["asmd_before"].append(m["asmd_before"][i])
+                cols["asmd_after"].append(m["asmd_after"][i])
         return cols
 
     def margins_frame(self, backend: Optional[str] = None) -> Any:
         """The margins as a DataFrame, one row per level of every variable: variable, level (label), target,
         before (base-weight total), after (weighted total), rel_error ((after - target) / target; missing
-        where the target is 0: a collapsed, dropped or unsampled level).
+        where the target is 0: a collapsed, dropped or unsampled level), asmd_before / asmd_after (absolute
+        standardised mean difference of the level's indicator from the population share, before and after).
 
         backend: "pandas", "polars", or None (pandas when installed, else polars).
         """

@@ -555,7 +555,7 @@ class WeightingResult(_Result):
         """The tolerance the fit ran to."""
     @property
     def margins(self) -> List[Dict[str, Any]]:
-        """Per variable: {variable (index), target, before, after, rel_error}, each a list by level (rel_error
+        """Per variable: {variable (index), target, before, after, rel_error, asmd_before, asmd_after}, each a list by level (rel_error
         None where the target is 0)."""
     @property
     def level_changes(self) -> List[Dict[str, Any]]:
@@ -563,6 +563,12 @@ class WeightingResult(_Result):
     @property
     def mass_lost(self) -> float:
         """Target mass removed by dropped levels."""
+    @property
+    def n_at_lower(self) -> int:
+        """Rows whose adjustment (or weight, with ``weight_bounds``) sits at the lower calibration bound."""
+    @property
+    def n_at_upper(self) -> int:
+        """Rows at the upper calibration bound."""
     @property
     def diagnostics(self) -> WeightDiagnostics:
         """Diagnostics of the final weights."""

@@ -257,6 +257,11 @@ pub struct MarginReport {
     pub after: Vec<f64>,
     /// (after − target) / target; `None` where the target is 0.
     pub rel_error: Vec<Option<f64>>,
+    /// Absolute standardised mean difference of the level's indicator between the sample (base weights) and
+    /// the population: |p − π| / √(π(1 − π)), π the target share; `None` where π is 0 or 1.
+    pub asmd_before: Vec<Option<f64>>,
+    /// The same with the final weights (≈ 0 once the margins hold).
+    pub asmd_after: Vec<Option<f64>>,
 }
 
 /// A level whose target was collapsed into a neighbour or dropped.
@@ -291,6 +296,10 @@ pub struct WeightingResult {
     pub level_changes: Vec<LevelChange>,
     /// Target mass removed by dropped levels.
     pub mass_lost: f64,
+    /// Rows whose adjustment (or weight, with `weight_bounds`) sits at the lower / upper calibration bound,
+    /// within 1e-9 relative (0 without bounds).
+    pub n_at_lower: u64,
+    pub n_at_upper: u64,
     pub diagnostics: WeightDiagnostics,
 }
 
@@ -444,9 +453,25 @@ pub(crate) fn report(cells: &CellTable, targets: &Targets, g: &[f64]) -> (Vec<Ma
                 .iter()
                 .flatten()
                 .fold(worst, |m, e| m.max(e.abs()));
+            let asmd = |mass: &[f64]| -> Vec<Option<f64>> {
+                let (total_t, total_m) = (NeumaierSum::of(&target), NeumaierSum::of(mass));
+                target
+                    .iter()
+                    .zip(mass)
+                    .map(|(t, m)| {
+                        let pi = t / total_t;
+                        (pi > 0.0 && pi < 1.0 && total_m > 0.0)
+                            .then(|| (m / total_m - pi).abs() / (pi * (1.0 - pi)).sqrt())
+                    })
+                    .collect()
+            };
+            let before = cells.margin(v, &cells.base_total);
+            let (asmd_before, asmd_after) = (asmd(&before), asmd(&after));
             MarginReport {
                 variable: v,
-                before: cells.margin(v, &cells.base_total),
+                asmd_before,
+                asmd_after,
+                before,
                 after,
                 target,
                 rel_error,
@@ -476,6 +501,24 @@ pub(crate) fn finish(
             _ => CxkpiError::NotConverged { method: method.into(), iterations, max_rel_error, tolerance: opts.tolerance },
         });
     }
+    // Rows at a calibration bound (within 1e-9 relative): on g (`bounds`) or on the weight itself (`weight_bounds`, where every
+    // row of a cell has the same base weight).
+    let at_bounds = if opts.bounds.is_some() || opts.weight_bounds.is_some() {
+        let near = |x: f64, b: f64| (x - b).abs() <= 1e-9 * b.abs().max(1e-300);
+        (0..cells.n_cells()).fold((0u64, 0u64), |(lo_n, hi_n), c| {
+            let unit = cells.base_total[c] / cells.count[c] as f64;
+            let (gl, gh) = opts.bounds.unwrap_or((f64::NAN, f64::NAN));
+            let (wl, wh) = opts.weight_bounds.unwrap_or((f64::NAN, f64::NAN));
+            let low = near(g[c], gl) || near(unit * g[c], wl);
+            let high = near(g[c], gh) || near(unit * g[c], wh);
+            (
+                lo_n + if low { cells.count[c] } else { 0 },
+                hi_n + if high { cells.count[c] } else { 0 },
+            )
+        })
+    } else {
+        (0, 0)
+    };
     let weights = cells.expand(&g, base);
     let diagnostics = match base {
         // Unit base weights: every row of a cell has the weight g[c]; no need to sort the rows.
@@ -495,6 +538,34 @@ pub(crate) fn finish(
         margins,
         level_changes: targets.changes.clone(),
         mass_lost: targets.mass_lost,
+        n_at_lower: at_bounds.0,
+        n_at_upper: at_bounds.1,
         diagnostics,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn margins_report_asmd_and_units_at_bounds() {
+        // Level 1 of `a`: 1 of 4 respondents (p = 0.25) for a population share π = 0.5:
+        // ASMD before = |0.25 − 0.5| / √(0.25) = 0.5 (hand).
+        let a = [0u32, 0, 0, 1];
+        let r = rake(&[&a], &[&[50.0, 50.0]], None, &WeightingOptions::default()).unwrap();
+        let m = &r.margins[0];
+        assert_eq!(m.asmd_before, vec![Some(0.5), Some(0.5)]);
+        assert!(m.asmd_after.iter().all(|x| x.unwrap() < 1e-12));
+        assert_eq!((r.n_at_lower, r.n_at_upper), (0, 0));
+        // Targets 1.5 and 2 with g in [0.5, 2]: the 3 level-0 rows need g = 0.5 and the level-1 row g = 2,
+        // both on a bound.
+        let o = WeightingOptions {
+            distance: Distance::Linear,
+            bounds: Some((0.5, 2.0)),
+            ..Default::default()
+        };
+        let r = calibrate(&[&a], &[&[1.5, 2.0]], None, &o).unwrap();
+        assert_eq!((r.n_at_lower, r.n_at_upper), (3, 1));
+    }
 }
