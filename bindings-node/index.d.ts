@@ -372,6 +372,10 @@ export interface MarginReport {
   asmdBefore: Array<number>
   /** The same with the final weights. */
   asmdAfter: Array<number>
+  /** Kish effective n of each level's respondents under the final weights. */
+  kishN: Array<number>
+  /** Kish design effect of each level's respondents (the cost of weighting in that domain). */
+  deffKish: Array<number>
 }
 
 /**

@@ -736,6 +736,10 @@ pub struct MarginReport {
     pub asmd_before: Vec<f64>,
     /// The same with the final weights.
     pub asmd_after: Vec<f64>,
+    /// Kish effective n of each level's respondents under the final weights.
+    pub kish_n: Vec<f64>,
+    /// Kish design effect of each level's respondents (the cost of weighting in that domain).
+    pub deff_kish: Vec<f64>,
 }
 
 /// A level (post-stratification: a crossed cell) whose target was collapsed into a neighbour or dropped.

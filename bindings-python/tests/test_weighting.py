@@ -282,7 +282,7 @@ def test_margins_frame_pandas_and_polars():
     r = cxkpi.rake(_pandas(), TARGETS)
     f = r.margins_frame()
     assert isinstance(f, pd.DataFrame)
-    assert list(f.columns) == ["variable", "level", "target", "before", "after", "rel_error", "asmd_before", "asmd_after"]
+    assert list(f.columns) == ["variable", "level", "target", "before", "after", "rel_error", "asmd_before", "asmd_after", "kish_n", "deff_kish"]
     assert list(f["variable"]) == ["region"] * 3 + ["plan"] * 2
     assert list(f["level"]) == ["North", "South", "East", "basic", "pro"]
     assert list(f["before"]) == [5.0, 3.0, 2.0, 6.0, 4.0]  # respondents (unit base weights)

@@ -467,7 +467,7 @@ class WeightingResult(_Result):
     def _margin_columns(self) -> Dict[str, List[Any]]:
         cols: Dict[str, List[Any]] = {
             "variable": [], "level": [], "target": [], "before": [], "after": [], "rel_error": [],
-            "asmd_before": [], "asmd_after": [],
+            "asmd_before": [], "asmd_after": [], "kish_n": [], "deff_kish": [],
         }
         for m in self._d.get("margins") or []:
             v = m["variable"]
@@ -482,13 +482,16 @@ class WeightingResult(_Result):
                 cols["rel_error"].append(m["rel_error"][i])
                 cols["asmd_before"].append(m["asmd_before"][i])
                 cols["asmd_after"].append(m["asmd_after"][i])
+                cols["kish_n"].append(m["kish_n"][i])
+                cols["deff_kish"].append(m["deff_kish"][i])
         return cols
 
     def margins_frame(self, backend: Optional[str] = None) -> Any:
         """The margins as a DataFrame, one row per level of every variable: variable, level (label), target,
         before (base-weight total), after (weighted total), rel_error ((after - target) / target; missing
         where the target is 0: a collapsed, dropped or unsampled level), asmd_before / asmd_after (absolute
-        standardised mean difference of the level's indicator from the population share, before and after).
+        standardised mean difference of the level's indicator from the population share, before and after),
+        kish_n / deff_kish (Kish effective n and design effect of the level's respondents).
 
         backend: "pandas", "polars", or None (pandas when installed, else polars).
         """

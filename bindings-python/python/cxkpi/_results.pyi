@@ -555,7 +555,7 @@ class WeightingResult(_Result):
         """The tolerance the fit ran to."""
     @property
     def margins(self) -> List[Dict[str, Any]]:
-        """Per variable: {variable (index), target, before, after, rel_error, asmd_before, asmd_after}, each a list by level (rel_error
+        """Per variable: {variable (index), target, before, after, rel_error, asmd_before, asmd_after, kish_n, deff_kish}, each a list by level (rel_error
         None where the target is 0)."""
     @property
     def level_changes(self) -> List[Dict[str, Any]]:

@@ -19,6 +19,8 @@ pub struct CellTable {
     pub cell_levels: Vec<Vec<u32>>,
     /// Σ base weight of the rows of each cell (n when unweighted).
     pub base_total: Vec<f64>,
+    /// Σ base weight² of the rows of each cell (n when unweighted), for Kish's effective n by domain.
+    pub base_sq_total: Vec<f64>,
     /// Respondents in each cell.
     pub count: Vec<u64>,
 }
@@ -148,19 +150,27 @@ impl CellTable {
         // Pass 2: counts and base totals per cell.
         let n_cells = ids_sorted.len();
         let mut sums = vec![NeumaierSum::default(); n_cells];
+        let mut sq = vec![NeumaierSum::default(); n_cells];
         let mut count = vec![0u64; n_cells];
         match base {
             Some(b) => {
                 for (&c, &w) in cell_of_row.iter().zip(b) {
                     sums[c as usize].add(w);
+                    sq[c as usize].add(w * w);
                     count[c as usize] += 1;
                 }
             }
             None => cell_of_row.iter().for_each(|&c| count[c as usize] += 1),
         }
-        let base_total: Vec<f64> = match base {
-            Some(_) => sums.iter().map(NeumaierSum::value).collect(),
-            None => count.iter().map(|&c| c as f64).collect(),
+        let (base_total, base_sq_total): (Vec<f64>, Vec<f64>) = match base {
+            Some(_) => (
+                sums.iter().map(NeumaierSum::value).collect(),
+                sq.iter().map(NeumaierSum::value).collect(),
+            ),
+            None => (
+                count.iter().map(|&c| c as f64).collect(),
+                count.iter().map(|&c| c as f64).collect(),
+            ),
         };
         let cell_levels = (0..levels.len())
             .map(|v| {
@@ -176,6 +186,7 @@ impl CellTable {
             cell_of_row,
             cell_levels,
             base_total,
+            base_sq_total,
             count,
         })
     }
@@ -219,6 +230,8 @@ pub struct CellPartial {
     pub keys: Vec<Vec<u32>>,
     pub count: Vec<u64>,
     pub base_total: Vec<NeumaierSum>,
+    /// Σ base weight² per cell.
+    pub base_sq_total: Vec<NeumaierSum>,
 }
 
 impl CellPartial {
@@ -237,20 +250,23 @@ impl CellPartial {
                 keys: vec![],
                 count: vec![],
                 base_total: vec![],
+                base_sq_total: vec![],
             });
         }
         let t = CellTable::build(codes, levels, base)?;
         let mut sums = vec![NeumaierSum::default(); t.n_cells()];
+        let mut sq = vec![NeumaierSum::default(); t.n_cells()];
         match base {
-            Some(b) => t
-                .cell_of_row
-                .iter()
-                .zip(b)
-                .for_each(|(&c, &w)| sums[c as usize].add(w)),
-            None => sums
-                .iter_mut()
-                .zip(&t.count)
-                .for_each(|(s, &c)| s.add(c as f64)),
+            Some(b) => t.cell_of_row.iter().zip(b).for_each(|(&c, &w)| {
+                sums[c as usize].add(w);
+                sq[c as usize].add(w * w);
+            }),
+            None => {
+                for (c, &k) in t.count.iter().enumerate() {
+                    sums[c].add(k as f64);
+                    sq[c].add(k as f64);
+                }
+            }
         }
         Ok(CellPartial {
             keys: (0..t.n_cells())
@@ -259,6 +275,7 @@ impl CellPartial {
             levels: t.levels,
             count: t.count,
             base_total: sums,
+            base_sq_total: sq,
         })
     }
 
@@ -277,6 +294,7 @@ impl CellPartial {
             keys: vec![],
             count: vec![],
             base_total: vec![],
+            base_sq_total: vec![],
         };
         let (mut i, mut j) = (0, 0);
         while i < self.keys.len() || j < o.keys.len() {
@@ -290,19 +308,23 @@ impl CellPartial {
             };
             let mut count = 0;
             let mut sum = NeumaierSum::default();
+            let mut sq = NeumaierSum::default();
             if take_self {
                 count += self.count[i];
                 sum.merge(&self.base_total[i]);
+                sq.merge(&self.base_sq_total[i]);
                 i += 1;
             }
             if take_other {
                 count += o.count[j];
                 sum.merge(&o.base_total[j]);
+                sq.merge(&o.base_sq_total[j]);
                 j += 1;
             }
             merged.keys.push(key);
             merged.count.push(count);
             merged.base_total.push(sum);
+            merged.base_sq_total.push(sq);
         }
         *self = merged;
         Ok(())
@@ -318,6 +340,7 @@ impl CellPartial {
                 .map(|v| self.keys.iter().map(|k| k[v]).collect())
                 .collect(),
             base_total: self.base_total.iter().map(NeumaierSum::value).collect(),
+            base_sq_total: self.base_sq_total.iter().map(NeumaierSum::value).collect(),
             count: self.count.clone(),
         }
     }

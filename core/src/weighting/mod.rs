@@ -262,6 +262,10 @@ pub struct MarginReport {
     pub asmd_before: Vec<Option<f64>>,
     /// The same with the final weights (≈ 0 once the margins hold).
     pub asmd_after: Vec<Option<f64>>,
+    /// Kish effective n of the level's respondents under the final weights (`None` without respondents).
+    pub kish_n: Vec<Option<f64>>,
+    /// Kish design effect n·Σw²/(Σw)² of the level's respondents (the cost of weighting in that domain).
+    pub deff_kish: Vec<Option<f64>>,
 }
 
 /// A level whose target was collapsed into a neighbour or dropped.
@@ -467,10 +471,34 @@ pub(crate) fn report(cells: &CellTable, targets: &Targets, g: &[f64]) -> (Vec<Ma
             };
             let before = cells.margin(v, &cells.base_total);
             let (asmd_before, asmd_after) = (asmd(&before), asmd(&after));
+            // Per domain (level): Σw = Σ_c g_c·B_c, Σw² = Σ_c g_c²·B2_c over the level's cells.
+            let sq: Vec<f64> = cells
+                .base_sq_total
+                .iter()
+                .zip(g)
+                .map(|(b2, g)| b2 * g * g)
+                .collect();
+            let sum_w2 = cells.margin(v, &sq);
+            let n_level = cells.margin(
+                v,
+                &cells.count.iter().map(|&c| c as f64).collect::<Vec<_>>(),
+            );
+            let kish_n: Vec<Option<f64>> = after
+                .iter()
+                .zip(&sum_w2)
+                .map(|(s, s2)| (*s2 > 0.0).then(|| s * s / s2))
+                .collect();
+            let deff_kish: Vec<Option<f64>> = kish_n
+                .iter()
+                .zip(&n_level)
+                .map(|(k, n)| k.filter(|&k| k > 0.0).map(|k| n / k))
+                .collect();
             MarginReport {
                 variable: v,
                 asmd_before,
                 asmd_after,
+                kish_n,
+                deff_kish,
                 before,
                 after,
                 target,
@@ -557,6 +585,12 @@ mod tests {
         let m = &r.margins[0];
         assert_eq!(m.asmd_before, vec![Some(0.5), Some(0.5)]);
         assert!(m.asmd_after.iter().all(|x| x.unwrap() < 1e-12));
+        // Every row of a level has the same weight: Kish n = the level's count, deff = 1.
+        assert_eq!(m.deff_kish, vec![Some(1.0), Some(1.0)]);
+        assert!(
+            (m.kish_n[0].unwrap() - 3.0).abs() < 1e-12
+                && (m.kish_n[1].unwrap() - 1.0).abs() < 1e-12
+        );
         assert_eq!((r.n_at_lower, r.n_at_upper), (0, 0));
         // Targets 1.5 and 2 with g in [0.5, 2]: the 3 level-0 rows need g = 0.5 and the level-1 row g = 2,
         // both on a bound.
