@@ -12,8 +12,8 @@ use super::trinomial::Trinomial;
 use crate::error::{CxkpiError, Result};
 use crate::options::{option_enum, OptionEnum, Options};
 use crate::scale::{
-    check_lengths, check_value, check_weight, invalid_value, is_valid, MissingPolicy, Scale,
-    ValueCheck,
+    bad_answer, check_lengths, check_value, check_weight, histogram_slot, is_valid, MissingPolicy,
+    Scale, ValueCheck,
 };
 use crate::stats::WeightedMoments;
 use std::collections::HashMap;
@@ -204,24 +204,17 @@ impl Part {
         {
             // One branch-free increment per row: slot `bins` of a cell counts its missing answers.
             let (bins, lo, stride) = (*bins, *first as f64, *bins + 1);
+            let scale = Scale {
+                min: *first,
+                max: *first + bins as i32 - 1,
+            };
             let missing_ok = x.missing == MissingPolicy::Exclude;
             for i in rows {
                 let c = locate(i);
                 let v = x.values[i];
-                let k = v - lo;
-                let ki = k as i32; // saturating; NaN gives 0, caught by the round trip
-                let ok = ki as f64 == k && (ki as u32 as usize) < bins;
-                if !ok && !(missing_ok && v.is_nan()) {
-                    return Err(if v.is_nan() {
-                        CxkpiError::MissingValue {
-                            arg: x.arg.into(),
-                            index: i,
-                        }
-                    } else {
-                        invalid_value(x.arg, i, v, x.check)
-                    });
-                }
-                let slot = c * stride + if ok { ki as usize } else { bins };
+                let k = histogram_slot(v, lo, bins, missing_ok)
+                    .ok_or_else(|| bad_answer(x.arg, i, v, scale))?;
+                let slot = c * stride + k;
                 if slot >= counts.len() {
                     counts.resize((c + 1) * stride, 0);
                 }
