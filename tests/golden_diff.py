@@ -1,5 +1,8 @@
 """Diffs target/golden-out/{rust,python,node}.tsv: every case, field and f64 bit pattern must agree.
 
+Each language may also write one file per golden family, `<lang>-<family>.tsv` (tests/golden/<family>/):
+all of a language's files are merged before the diff, so a case missing from one language is a difference.
+
 Ends with the line `golden: N passed, 0 failed` (N = cases identical in all three languages).
 """
 import sys
@@ -15,7 +18,10 @@ for lang in langs:
         print("golden: 0 passed, 1 failed")
         sys.exit(1)
     cases = {}
-    for line in path.read_text().splitlines():
+    lines = []
+    for part in [path] + sorted(out.glob(f"{lang}-*.tsv")):
+        lines += part.read_text().splitlines()
+    for line in lines:
         case, field, value = line.split("\t", 2)
         cases.setdefault(case, {})[field] = value
     tables[lang] = cases

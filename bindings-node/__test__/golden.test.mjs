@@ -9,7 +9,7 @@ import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { cx, repoDir, camelKeys, num, nums, flatten, tsvValue } from './helpers.mjs'
+import { cx, repoDir, camelKeys, num, nums, flatten, tsvValue, checkField, NONFINITE } from './helpers.mjs'
 
 const goldenDir = process.env.CXKPI_GOLDEN_DIR || path.join(repoDir, 'tests', 'golden')
 const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(repoDir, 'target')
@@ -35,7 +35,6 @@ function optCol(v, typed) {
   return v === undefined || v === null ? undefined : col(v, typed)
 }
 
-const NONFINITE = ['NaN', 'Infinity', '-Infinity']
 
 /** Labels: strings ("positive"...; "NaN"/null missing) or numeric codes. */
 function labels(v, typed) {
@@ -221,17 +220,6 @@ Object.assign(runners, {
  * part of the cross-language TSV. */
 const NODE_ONLY = /^(margins|level_changes)\.\d+\.(name|levels|label|into_label)(\.|$)/
 
-/** Same check as the Rust runner: |a - e| <= tol * max(1, |e|); NaN matches NaN; others exact. */
-function checkField(expected, actual, tol) {
-  if (actual === undefined) return 'field missing'
-  if (expected === null) return actual === null ? null : `expected null, got ${actual}`
-  const e = typeof expected === 'number' || NONFINITE.includes(expected) ? num(expected) : undefined
-  if (e !== undefined && typeof actual === 'number') {
-    const ok = Number.isNaN(e) ? Number.isNaN(actual) : !Number.isFinite(e) ? actual === e : Math.abs(actual - e) <= tol * Math.max(1, Math.abs(e))
-    return ok ? null : `expected ${e}, got ${actual} (diff ${Math.abs(actual - e)})`
-  }
-  return expected === actual ? null : `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`
-}
 
 function runCase(fn, input, typed) {
   try {

@@ -74,3 +74,18 @@ export function tsvValue(v) {
   if (v === null || v === undefined) return 'null'
   return String(v)
 }
+
+/** The corpus spelling of non-finite numbers. */
+export const NONFINITE = ['NaN', 'Infinity', '-Infinity']
+
+/** Same check as the Rust runner: |a - e| <= tol * max(1, |e|); NaN matches NaN; others exact. */
+export function checkField(expected, actual, tol) {
+  if (actual === undefined) return 'field missing'
+  if (expected === null) return actual === null ? null : `expected null, got ${actual}`
+  const e = typeof expected === 'number' || NONFINITE.includes(expected) ? num(expected) : undefined
+  if (e !== undefined && typeof actual === 'number') {
+    const ok = Number.isNaN(e) ? Number.isNaN(actual) : !Number.isFinite(e) ? actual === e : Math.abs(actual - e) <= tol * Math.max(1, Math.abs(e))
+    return ok ? null : `expected ${e}, got ${actual} (diff ${Math.abs(actual - e)})`
+  }
+  return expected === actual ? null : `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`
+}

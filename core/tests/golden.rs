@@ -4,15 +4,8 @@
 use cxkpi::options::{value_to_f64, Options};
 use cxkpi::*;
 use serde_json::{json, Map, Value};
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+mod common;
+use common::{out_dir, repo, run_dir};
 
 fn floats(v: &Value, key: &str) -> Vec<f64> {
     v.as_array()
@@ -333,153 +326,20 @@ fn run(function: &str, input: &Value) -> Result<Value> {
     }
 }
 
-/// Flattens a result into (dotted field, leaf) pairs.
-fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
-    let key = |k: &str| {
-        if prefix.is_empty() {
-            k.to_string()
-        } else {
-            format!("{prefix}.{k}")
-        }
-    };
-    match v {
-        Value::Object(m) => m.iter().for_each(|(k, x)| flatten(&key(k), x, out)),
-        Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .for_each(|(i, x)| flatten(&key(&i.to_string()), x, out)),
-        leaf => out.push((prefix.to_string(), leaf.clone())),
-    }
-}
-
-fn tsv_value(v: &Value) -> String {
-    match v {
-        Value::Number(n) => format!("{:016x}", n.as_f64().unwrap().to_bits()),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => "null".into(),
-        _ => unreachable!(),
-    }
-}
-
-fn check(expected: &Value, actual: Option<&Value>, tol: f64) -> std::result::Result<(), String> {
-    let Some(actual) = actual else {
-        return Err("field missing".into());
-    };
-    match (expected, actual) {
-        (Value::Null, Value::Null) => Ok(()),
-        (e, a) if value_to_f64(e).is_some() && e.as_str().is_none_or(|_| a.as_str().is_none()) => {
-            let (e, a) = (
-                value_to_f64(e).unwrap(),
-                value_to_f64(a).ok_or(format!("expected a number, got {a}"))?,
-            );
-            let ok = if e.is_nan() {
-                a.is_nan()
-            } else if e.is_infinite() {
-                a == e
-            } else {
-                (a - e).abs() <= tol * e.abs().max(1.0)
-            };
-            ok.then_some(()).ok_or(format!(
-                "expected {e:e}, got {a:e} (diff {:e})",
-                (a - e).abs()
-            ))
-        }
-        (e, a) => (e == a)
-            .then_some(())
-            .ok_or(format!("expected {e}, got {a}")),
-    }
-}
-
-/// Runs every case of the JSON files in `dir` with `runner`, appending TSV lines; returns (passed, failures).
-fn run_dir(
-    dir: &Path,
-    runner: fn(&str, &Value) -> Result<Value>,
-    tsv: &mut String,
-) -> (usize, Vec<String>) {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("the golden directory exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    let (mut passed, mut failures) = (0usize, Vec::<String>::new());
-    for f in &files {
-        let doc: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
-        let function = doc["function"].as_str().unwrap();
-        for case in doc["cases"].as_array().unwrap() {
-            let name = case["name"].as_str().unwrap();
-            let tol = case
-                .get("tolerance")
-                .and_then(Value::as_f64)
-                .unwrap_or(1e-12);
-            let got = match std::panic::catch_unwind(|| runner(function, &case["input"])) {
-                Ok(g) => g,
-                Err(_) => {
-                    failures.push(format!("{function}/{name}: PANIC"));
-                    continue;
-                }
-            };
-            let mut problems = Vec::new();
-            match (&got, case.get("error")) {
-                (Err(e), want) => {
-                    writeln!(tsv, "{function}/{name}\terror\t{}", e.kind()).unwrap();
-                    if want.and_then(|w| w["kind"].as_str()) != Some(e.kind()) {
-                        problems.push(format!(
-                            "error {} ({e}), expected {:?}",
-                            e.kind(),
-                            want.map(|w| &w["kind"])
-                        ));
-                    }
-                }
-                (Ok(v), want_err) => {
-                    let mut leaves = Vec::new();
-                    flatten("", v, &mut leaves);
-                    leaves.sort_by(|a, b| a.0.cmp(&b.0));
-                    for (k, leaf) in &leaves {
-                        writeln!(tsv, "{function}/{name}\t{k}\t{}", tsv_value(leaf)).unwrap();
-                    }
-                    if let Some(w) = want_err {
-                        problems.push(format!("expected error {}, got a result", w["kind"]));
-                    }
-                    if let Some(exp) = case.get("expect").and_then(Value::as_object) {
-                        for (k, e) in exp {
-                            let a = leaves.iter().find(|(f, _)| f == k).map(|(_, v)| v);
-                            if let Err(msg) = check(e, a, tol) {
-                                problems.push(format!("{k}: {msg}"));
-                            }
-                        }
-                    }
-                }
-            }
-            if problems.is_empty() {
-                passed += 1;
-            } else {
-                failures.push(format!("{function}/{name}: {}", problems.join("; ")));
-            }
-        }
-    }
-    (passed, failures)
-}
-
 /// The shared corpus: tests/golden (metrics) and tests/golden/weighting (values from R survey). Writes
 /// target/golden-out/rust.tsv for the cross-language bit-identity diff.
 #[test]
 fn golden_corpus() {
     let mut tsv = String::new();
-    let (p1, mut failures) = run_dir(&repo().join("tests/golden"), run, &mut tsv);
+    let (p1, mut failures) = run_dir(&repo().join("tests/golden"), run, 1e-12, &mut tsv);
     let (p2, f2) = run_dir(
         &repo().join("tests/golden/weighting"),
         run_weighting,
+        1e-12,
         &mut tsv,
     );
     failures.extend(f2);
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo().join("target"));
-    let out = target.join("golden-out");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("rust.tsv"), tsv).unwrap();
+    std::fs::write(out_dir().join("rust.tsv"), tsv).unwrap();
     println!(
         "golden (rust): {} passed ({p1} metrics, {p2} weighting), {} failed",
         p1 + p2,

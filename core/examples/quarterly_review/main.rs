@@ -13,7 +13,13 @@ use cxkpi::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-struct Survey {
+// Sections of the review that live in files of their own (one per library module they show).
+// mod scorecard;   // composite: the balanced scorecard of the sample company
+// mod bonuses;     // incentive: executive and frontline bonus outcomes
+// mod linkage;     // stats: does sentiment predict churn, test-retest check
+
+/// The validated survey; `pub(crate)` so the section files can read it.
+pub(crate) struct Survey {
     quarter: Vec<u32>,
     segment: Vec<u32>,
     region: Vec<u32>,
@@ -397,6 +403,7 @@ fn main() -> Result<()> {
     }
 
     weighted_section(&s)?;
+    // Section hooks (keep this order): scorecard::section(&s)?; bonuses::section(&s)?; linkage::section(&s)?;
 
     let worst = sample_size(&SampleSizeOptions::new(SampleMetric::Nps, 5.0))?;
     let all = nps(&s.nps, None, &NpsOptions::default())?;
