@@ -214,6 +214,17 @@ Object.assign(runners, {
   },
   // No options (other keys are ignored, as in the Rust runner).
   weight_diagnostics: (i, t) => cx.weightDiagnostics(col(i.weights, t), optCol(i.base, t)),
+  // The fit (method, codes, targets | levels + cell_targets, base, fit options), then the estimate with the
+  // same data object and base.
+  design_estimate: (i, t) => {
+    const fitInput = { ...(i.fit ?? {}) }
+    for (const k of ['codes', 'targets', 'cell_targets', 'levels', 'base']) if (k in i) fitInput[k] = i[k]
+    const weighting = runners[i.method](fitInput, t)
+    const design = { data: weightingData(i.codes, t), weighting, base: optCol(i.base, t) }
+    const o = camelKeys(i.options ?? {})
+    if (i.by) o.by = t ? Uint32Array.from(i.by) : i.by.slice()
+    return cx.designEstimate(i.metric, col(i.values, t), design, o)
+  },
 })
 
 /** Fields the Node API adds to weighting results (names and labels): not in the core's result, so not

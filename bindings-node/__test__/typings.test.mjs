@@ -44,6 +44,8 @@ test('result interfaces in index.d.ts match the real results field for field', (
     WeightDiagnostics: w.diagnostics,
     TrimResult: t,
   })
+  const de = cx.designEstimate('nps', [10, 9, 3], { data: { r: ['a', 'c', 'a'] }, weighting: w }, { by: [0, 1, 0] })
+  Object.assign(cases, { DesignEstimate: de, DomainEstimate: de.overall })
   assert.ok(w.weights instanceof Float64Array && t.weights instanceof Float64Array)
   for (const [name, value] of Object.entries(cases)) assert.deepEqual(fields(name), keys(value), name)
   let err
@@ -56,10 +58,10 @@ test('result interfaces in index.d.ts match the real results field for field', (
   for (const f of fields('CxkpiError')) assert.ok(f in err, f)
 })
 
-test('every exported function is declared with JSDoc in index.d.ts', () => {
+test('every exported function and class is declared with JSDoc in index.d.ts', () => {
   for (const name of Object.keys(cx)) {
     if (name.startsWith('__')) continue
-    const m = dts.match(new RegExp(`(\\*/)\\s*\\nexport declare function ${name}[<(]`))
+    const m = dts.match(new RegExp(`(\\*/)\\s*\\nexport declare (function ${name}[<(]|class ${name}[ <{])`))
     assert.ok(m, `JSDoc before the declaration of ${name}`)
   }
 })

@@ -776,8 +776,8 @@ pub struct LevelChange {
     use_nullable = true
 )]
 pub struct WeightingResult {
-    /// Which fit made the weights.
-    #[napi(ts_type = "'rake' | 'calibrate' | 'poststratify'")]
+    /// Which fit made the weights (`'rake_trim'`: rake with trim-then-rerake cycles).
+    #[napi(ts_type = "'rake' | 'rake_trim' | 'calibrate' | 'poststratify'")]
     pub method: String,
     /// Calibration distance; null for rake and poststratify.
     #[napi(ts_type = "'linear' | 'raking' | 'logit'")]
@@ -897,4 +897,105 @@ pub struct CxkpiError {
     /// `{ arg, index, value }` together.
     #[napi(ts_type = "{ arg: string | null; index: number | null; value: number | null }")]
     pub details: String,
+}
+
+// ------------------------------------------------------------------------------------------------------
+// design-based estimates
+
+/// What `designEstimate` needs to know about how the weights were made: the fit's `data` (and `base`)
+/// and its result.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct WeightingDesign {
+    /// The same data object that was given to the fit (only the weighting variables are read).
+    #[napi(ts_type = "WeightingData")]
+    pub data: Float64Array,
+    /// The fit's result (`rake`, `calibrate` or `poststratify`).
+    pub weighting: WeightingResult,
+    /// The base weights given to the fit, if any.
+    #[napi(ts_type = "Float64Array | ReadonlyArray<number> | null")]
+    pub base: Option<Float64Array>,
+}
+
+/// Options of `designEstimate`. Every key is optional.
+#[napi(object, object_to_js = false, object_from_js = false)]
+pub struct DesignEstimateOptions {
+    /// Domain code of every row (`Uint32Array` or whole numbers): estimates by domain, each on the whole
+    /// sample (as R's `svyby`).
+    #[napi(ts_type = "Uint32Array | ReadonlyArray<number> | null")]
+    pub by: Option<Float64Array>,
+    /// `'greg'` (default: GREG residuals on the calibration model), `'r_survey'` (R survey's own rule:
+    /// 10 backfitting sweeps for raking) or `'fixed_weights'` (weights treated as fixed).
+    #[napi(ts_type = "'greg' | 'r_survey' | 'fixed_weights'")]
+    pub linearisation: Option<String>,
+    /// Confidence level of the normal interval (default 0.95).
+    pub confidence: Option<f64>,
+    /// Missing answers: `'exclude'` (default: they stay in the sample with no contribution) or `'error'`.
+    #[napi(ts_type = "'exclude' | 'error'")]
+    pub missing: Option<String>,
+    /// Scale of the answers (NPS 0-10, top-box 1-5, CES 1-7; a mean has no scale unless given).
+    pub scale_min: Option<i32>,
+    pub scale_max: Option<i32>,
+    /// NPS bands (default 9 and 6).
+    pub promoter_min: Option<i32>,
+    pub detractor_max: Option<i32>,
+    /// Top-box side and size (default `'top'`, 2).
+    #[napi(ts_type = "'top' | 'bottom'")]
+    pub side: Option<String>,
+    pub k: Option<u32>,
+    /// Mean and CES: the direction recorded (default `'higher_is_better'`).
+    #[napi(ts_type = "'higher_is_better' | 'lower_is_better'")]
+    pub direction: Option<String>,
+}
+
+/// The estimate of one domain (or of the whole sample).
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
+pub struct DomainEstimate {
+    /// The domain code (null for the whole sample).
+    pub level: Option<u32>,
+    /// Rows of the domain with a valid answer.
+    pub n: f64,
+    /// Σ final weights of those rows.
+    pub weight_sum: f64,
+    /// Null when the domain has no valid answer or its weights sum to 0.
+    pub estimate: Option<f64>,
+    /// Standard error under the chosen linearisation.
+    pub se: Option<f64>,
+    /// Standard error with the weights treated as fixed.
+    pub se_fixed_weights: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    /// Design effect against SRS without replacement (R `deff=TRUE`).
+    pub deff: Option<f64>,
+    /// Design effect against SRS with replacement (R `deff="replace"`).
+    pub deff_replace: Option<f64>,
+}
+
+/// A design-based estimate, overall and by domain.
+#[napi(
+    object,
+    object_to_js = false,
+    object_from_js = false,
+    use_nullable = true
+)]
+pub struct DesignEstimate {
+    #[napi(ts_type = "'nps' | 'top_box' | 'mean'")]
+    pub metric: String,
+    /// How the weights were made.
+    #[napi(ts_type = "'rake' | 'rake_trim' | 'calibrate' | 'poststratify'")]
+    pub weighting_method: String,
+    #[napi(ts_type = "'greg' | 'r_survey' | 'fixed_weights'")]
+    pub linearisation: String,
+    pub confidence: f64,
+    /// Rows of the sample (the n of the variance).
+    pub n_rows: f64,
+    /// Rows whose answer was missing (they stay in the sample).
+    pub n_missing: f64,
+    pub overall: DomainEstimate,
+    /// One entry per domain code (empty without `by`).
+    pub by: Vec<DomainEstimate>,
 }

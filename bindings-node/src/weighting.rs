@@ -971,3 +971,138 @@ pub fn weight_diagnostics(env: Env, weights: Unknown, base: Option<Unknown>) -> 
         Tree::of(&core::weight_diagnostics(&w, b.as_deref())?)
     })
 }
+
+// ------------------------------------------------------------------------------------------------------
+// design-based estimates
+
+/// The weighting variables of a result: (name, labels) of each margin, in order.
+fn design_variables(weighting: &Js) -> Res<Vec<(String, Option<Vec<String>>, usize)>> {
+    let margins = weighting.property("margins")?;
+    if !margins.is_array() {
+        return Err(invalid(
+            "design.weighting",
+            "must be the result of rake, calibrate or poststratify (it has no `margins`)",
+        ));
+    }
+    let mut out = Vec::new();
+    for i in 0..margins.array_len() {
+        let m = margins.element(i)?;
+        let name = m.property("name")?.string().ok_or_else(|| {
+            invalid(
+                &format!("design.weighting.margins[{i}].name"),
+                "must be the variable's name",
+            )
+        })?;
+        let levels = m.property("levels")?;
+        let labels = if levels.is_array() {
+            let mut l = Vec::new();
+            for k in 0..levels.array_len() {
+                l.push(levels.element(k)?.string().unwrap_or_default());
+            }
+            Some(l)
+        } else {
+            None
+        };
+        let target = m.property("target")?;
+        let n_levels = match target.typed_array() {
+            Some((_, len, _)) => len,
+            None => target.array_len() as usize,
+        };
+        out.push((name, labels, n_levels));
+    }
+    Ok(out)
+}
+
+fn design_core(
+    metric: &str,
+    values: &[f64],
+    codes: &[&[u32]],
+    levels: &[usize],
+    base: Option<&[f64]>,
+    weights: &[f64],
+    method: &str,
+    by: Option<&[u32]>,
+    o: &Map<String, Value>,
+) -> Res<Tree> {
+    let opts = core::DesignEstimateOptions::from_options(metric, o)?;
+    let design = core::Design::new(codes, levels, base, weights, method)?;
+    Ok(Tree::of(&core::design_estimate(
+        values, &design, by, &opts,
+    )?)?)
+}
+
+/// A weighted NPS, top-box share or mean (`metric`: `'nps'`, `'top_box'`, `'mean'`, `'ces'`) under the
+/// weights of a `rake` / `calibrate` / `poststratify` result, overall and by domain, with standard errors
+/// that account for how the weights were made (GREG linearisation), the fixed-weights SE beside them, and
+/// both design effects (`deff` against SRS without replacement, as R's `svymean(deff=TRUE)`;
+/// `deffReplace`).
+///
+/// `design`: `{ data, weighting, base }`: the same `data` (and `base`) that were given to the fit, and its
+/// result. Options: `by` (a `Uint32Array` or array of domain codes, one per row: domains keep the whole
+/// sample, as R's `svyby`), `linearisation` (`'greg'` default, `'r_survey'`: R's 10 backfitting sweeps for
+/// raking, `'fixedWeights'` is spelt `'fixed_weights'`), `confidence`, and the metric's scale options
+/// (`promoterMin`, `scaleMin`, `k`, `missing`, ...).
+///
+/// @example
+/// const data = { region: ['N', 'S', 'S', 'N', 'S'] }
+/// const w = rake(data, { region: { N: 500, S: 500 } })
+/// const r = designEstimate('nps', [10, 9, 3, 6, 10], { data, weighting: w })
+/// // r.overall.estimate, r.overall.se (GREG), r.overall.seFixedWeights, r.overall.deff
+#[napi(
+    ts_args_type = "metric: 'nps' | 'top_box' | 'mean' | 'ces', values: Float64Array | ReadonlyArray<number | null>, design: WeightingDesign, options?: DesignEstimateOptions",
+    ts_return_type = "DesignEstimate"
+)]
+pub fn design_estimate(
+    env: Env,
+    metric: Unknown,
+    values: Unknown,
+    design: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
+    run(&env, || {
+        let metric = convert::string(Some(arg(&env, &metric)), "metric")?;
+        let v = column(arg(&env, &values), "values")?;
+        let d = arg(&env, &design);
+        if d.type_of() != ValueType::Object || d.is_array() {
+            return Err(invalid("design", "must be { data, weighting, base? }"));
+        }
+        let weighting = d.property("weighting")?;
+        if weighting.type_of() != ValueType::Object {
+            return Err(invalid(
+                "design.weighting",
+                "must be the result of rake, calibrate or poststratify",
+            ));
+        }
+        let method = convert::string(
+            Some(weighting.property("method")?),
+            "design.weighting.method",
+        )?;
+        let weights = column(weighting.property("weights")?, "design.weighting.weights")?;
+        let vars = design_variables(&weighting)?;
+        let data = data_object(d.property("data")?)?;
+        let codes = vars
+            .iter()
+            .map(|(name, labels, _)| data_column(data, name, labels.as_deref()))
+            .collect::<Res<Vec<_>>>()?;
+        let code_refs: Vec<&[u32]> = codes.iter().map(|c| &**c).collect();
+        let levels: Vec<usize> = vars.iter().map(|(_, _, l)| *l).collect();
+        let base_js = d.property("base")?;
+        let base = opt_column((!base_js.is_nullish()).then_some(base_js), "design.base")?;
+        let (o, special) = options_split(opt_arg(&env, &options), &["by"])?;
+        let by = match special[0] {
+            Some(b) => Some(code_column(b, "by")?),
+            None => None,
+        };
+        design_core(
+            &metric,
+            &v,
+            &code_refs,
+            &levels,
+            base.as_deref(),
+            &weights,
+            &method,
+            by.as_deref(),
+            &o,
+        )
+    })
+}

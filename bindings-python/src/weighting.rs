@@ -154,7 +154,42 @@ fn weight_diagnostics<'py>(
     to_py(py, &r)
 }
 
+/// Weighted mean / top-box share / NPS under a weighting design, overall and by the domain codes `by`, with
+/// calibration-aware (GREG) standard errors: `codes`, `levels` and `base` as given to the fit, `weights` the
+/// fit's weights, `method` the fit's method; `options` the metric's scale options, `linearisation`,
+/// `confidence`.
+#[pyfunction]
+#[pyo3(signature = (metric, values, codes, levels, base, weights, method, by=None, options=None))]
+#[allow(clippy::too_many_arguments)]
+fn design_estimate<'py>(
+    py: Python<'py>,
+    metric: &str,
+    values: Col<'py>,
+    codes: Vec<Codes<'py>>,
+    levels: Vec<usize>,
+    base: Option<Col<'py>>,
+    weights: Col<'py>,
+    method: &str,
+    by: Option<Codes<'py>>,
+    options: Option<Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let o = w::DesignEstimateOptions::from_options(metric, &self::options(py, options.as_ref())?)
+        .py(py)?;
+    let code_cols = code_slices(&codes);
+    let code_refs: Vec<&[u32]> = code_cols.iter().map(|c| &**c).collect();
+    let (v, wt, b) = (slice(&values), slice(&weights), opt_slice(&base));
+    let by = by.as_ref().map(slice);
+    let r = py
+        .detach(|| {
+            let design = w::Design::new(&code_refs, &levels, b.as_deref(), &wt, method)?;
+            w::design_estimate(&v, &design, by.as_deref(), &o)
+        })
+        .py(py)?;
+    to_py(py, &r)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(design_estimate, m)?)?;
     m.add_function(wrap_pyfunction!(rake, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     m.add_function(wrap_pyfunction!(poststratify, m)?)?;

@@ -218,7 +218,10 @@ def run(function: str, inp: Dict[str, Any]) -> Dict[str, Any]:
 # Weighting (tests/golden/weighting/*.json; input format in spec WEIGHTING_BINDINGS.md)
 # ---------------------------------------------------------------------------------------------------------
 
-WEIGHTING_FUNCTIONS = ("rake", "calibrate", "poststratify", "trim_weights", "weight_diagnostics")
+WEIGHTING_FUNCTIONS = ("rake", "calibrate", "poststratify", "trim_weights", "weight_diagnostics", "design_estimate")
+
+# design_estimate: the metric's public function, called with design=.
+DESIGN_METRICS = {"nps": "nps", "top_box": "top_box", "mean": "mean_score", "ces": "ces"}
 
 
 def _codes_data(codes: List[List[int]]) -> Dict[str, np.ndarray]:
@@ -272,6 +275,17 @@ def run_weighting(function: str, inp: Dict[str, Any]) -> Any:
         d, o = _split(inp, ("weights",))
         args = [column(d["weights"])]
         return _call(cxkpi.trim_weights, lambda *a: cxkpi.TrimResult(_cxkpi.trim_weights(*a)), args, o)
+    if function == "design_estimate":
+        fit_inp = {k: inp[k] for k in ("codes", "targets", "cell_targets", "levels", "base") if k in inp}
+        fit_inp.update(inp.get("fit") or {})
+        result = run_weighting(inp["method"], fit_inp)
+        values = column(inp["values"])
+        by = np.asarray(inp["by"], dtype=np.int64) if "by" in inp else None
+        opts = dict(inp.get("options") or {})
+        if inp["metric"] in DESIGN_METRICS:
+            fn = getattr(cxkpi, DESIGN_METRICS[inp["metric"]])
+            return fn(values, design=result, by=by, **opts)
+        return cxkpi.design_estimate(inp["metric"], values, result, by=by, **opts)
     if function == "weight_diagnostics":
         d, _ = _split(inp, ("weights", "base"))  # no options (other keys are ignored, as in the Rust runner)
         return cxkpi.weight_diagnostics(column(d["weights"]), column(d.get("base")))

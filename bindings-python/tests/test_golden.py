@@ -28,7 +28,7 @@ REQUIRED_FILES = [
 
 # The weighting corpus (spec WEIGHTING_BINDINGS.md): one file per function in tests/golden/weighting/.
 WEIGHTING_DIR = GOLDEN_DIR / "weighting"
-WEIGHTING_FILES = ["rake", "calibrate", "poststratify", "trim_weights", "weight_diagnostics"]
+WEIGHTING_FILES = ["rake", "calibrate", "poststratify", "trim_weights", "weight_diagnostics", "design_estimate"]
 WEIGHTING_ERROR_KINDS = ["inconsistent_margins", "empty_level", "infeasible", "not_converged"]
 
 ERROR_KINDS = [

@@ -424,6 +424,37 @@ fn run_weighting(function: &str, input: &Value) -> Result<Value> {
                 opt_col(&d, "base").as_deref(),
             ))
         }
+        "design_estimate" => {
+            // The fit (method, codes, targets | levels + cell_targets, base, fit options), then the estimate.
+            let mut fit = Map::new();
+            for k in ["codes", "targets", "cell_targets", "levels", "base"] {
+                if let Some(v) = input.get(k) {
+                    fit.insert(k.into(), v.clone());
+                }
+            }
+            if let Some(Value::Object(f)) = input.get("fit") {
+                fit.extend(f.clone());
+            }
+            let method = input["method"].as_str().unwrap();
+            let result: WeightingResult =
+                serde_json::from_value(run_weighting(method, &Value::Object(fit))?).unwrap();
+            let codes = code_cols(&input["codes"]);
+            let code_refs: Vec<&[u32]> = codes.iter().map(|c| c.as_slice()).collect();
+            let base = input.get("base").map(|b| floats(b, "base"));
+            let design = Design::from_result(&code_refs, base.as_deref(), &result)?;
+            let mut o = Options::new();
+            if let Some(Value::Object(m)) = input.get("options") {
+                o.extend(m.clone());
+            }
+            let opts = DesignEstimateOptions::from_options(input["metric"].as_str().unwrap(), &o)?;
+            let by = input.get("by").map(u32s);
+            to_value(design_estimate(
+                &floats(&input["values"], "values"),
+                &design,
+                by.as_deref(),
+                &opts,
+            ))
+        }
         f => panic!("no runner for weighting golden function {f}"),
     }
 }

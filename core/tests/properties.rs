@@ -330,6 +330,104 @@ mod weighting_props {
         }
 
         #[test]
+        fn merged_cell_partials_calibrate_like_the_whole((a, b, base, ta, tb) in sample(), cut in 0usize..200) {
+            use cxkpi::weighting::{calibrate, calibrate_cells, CellPartial, Distance};
+            prop_assume!(full(&a, &b));
+            let cut = cut.min(a.len());
+            let sa: f64 = ta.iter().sum();
+            let sb: f64 = tb.iter().sum();
+            let tb: Vec<f64> = tb.iter().map(|x| x * sa / sb).collect();
+            let opts = WeightingOptions { distance: Distance::Linear, ..Default::default() };
+            let whole = calibrate(&[&a, &b], &[&ta, &tb], Some(&base), &opts);
+            let mut p = CellPartial::from_codes(&[&a[..cut], &b[..cut]], &[3, 4], Some(&base[..cut])).unwrap();
+            p.merge(&CellPartial::from_codes(&[&a[cut..], &b[cut..]], &[3, 4], Some(&base[cut..])).unwrap()).unwrap();
+            let cells = calibrate_cells(&p, &[&ta, &tb], &opts);
+            match (whole, cells) {
+                (Ok(whole), Ok(cw)) => {
+                    let mut w = cw.apply(&[&a[..cut], &b[..cut]], Some(&base[..cut])).unwrap();
+                    w.extend(cw.apply(&[&a[cut..], &b[cut..]], Some(&base[cut..])).unwrap());
+                    for (x, y) in w.iter().zip(&whole.weights) {
+                        prop_assert!((x - y).abs() <= 1e-9 * y.abs().max(1.0), "{} vs {}", x, y);
+                    }
+                }
+                (Err(e1), Err(e2)) => prop_assert_eq!(e1.kind(), e2.kind()),
+                (x, y) => prop_assert!(false, "whole {:?} vs cells {:?}", x.map(|_| ()), y.map(|_| ())),
+            }
+        }
+
+        #[test]
+        fn design_estimates_agree_with_the_metrics_and_across_methods((a, b, base, ta, tb) in sample(),
+                                                                     ys in prop::collection::vec(0u32..11, 200)) {
+            use cxkpi::weighting::{design_estimate, poststratify, Design, DesignEstimateOptions};
+            use cxkpi::{nps, NpsOptions, Options};
+            prop_assume!(full(&a, &b));
+            let n = a.len();
+            let y: Vec<f64> = ys[..n].iter().map(|&v| v as f64).collect();
+            let sa: f64 = ta.iter().sum();
+            let sb: f64 = tb.iter().sum();
+            let tb: Vec<f64> = tb.iter().map(|x| x * sa / sb).collect();
+            let Ok(r) = rake(&[&a, &b], &[&ta, &tb], Some(&base), &WeightingOptions::default()) else { return Ok(()) };
+            let d = Design::from_result(&[&a, &b], Some(&base), &r).unwrap();
+            let opts = DesignEstimateOptions::from_options("nps", &Options::new()).unwrap();
+            let e = design_estimate(&y, &d, Some(&a), &opts).unwrap();
+            // The estimate and the fixed-weights SE are the weighted NPS of the foundation metrics.
+            let m = nps(&y, Some(&r.weights), &NpsOptions::default()).unwrap();
+            let (est, sef) = (e.overall.estimate.unwrap(), e.overall.se_fixed_weights.unwrap());
+            prop_assert!((est - m.nps).abs() <= 1e-9 * m.nps.abs().max(1.0), "{} vs {}", est, m.nps);
+            let sel = m.se_linearised.unwrap();
+            prop_assert!((sef - sel).abs() <= 1e-9 * sel.max(1e-9), "{} vs {}", sef, sel);
+            // Domain weights add up to the whole.
+            let parts: f64 = e.by.iter().map(|x| x.weight_sum).sum();
+            prop_assert!((parts - e.overall.weight_sum).abs() <= 1e-9 * parts);
+            // One variable: raking, calibration and post-stratification are the same design.
+            let Ok(r1) = rake(&[&a], &[&ta], Some(&base), &WeightingOptions::default()) else { return Ok(()) };
+            let p1 = poststratify(&[&a], &[3], &ta, Some(&base), &WeightingOptions::default()).unwrap();
+            let s1 = design_estimate(&y, &Design::from_result(&[&a], Some(&base), &r1).unwrap(), None, &opts).unwrap();
+            let s2 = design_estimate(&y, &Design::from_result(&[&a], Some(&base), &p1).unwrap(), None, &opts).unwrap();
+            let (x1, x2) = (s1.overall.se.unwrap(), s2.overall.se.unwrap());
+            prop_assert!((x1 - x2).abs() <= 1e-8 * x1.max(1e-9), "{} vs {}", x1, x2);
+        }
+
+        #[test]
+        fn merged_design_partials_estimate_like_the_whole((a, b, base, ta, tb) in sample(),
+                                                          ys in prop::collection::vec(0u32..12, 200),
+                                                          cut in 0usize..200) {
+            use cxkpi::weighting::{design_estimate, Design, DesignEstimateOptions, DesignPartial};
+            use cxkpi::Options;
+            prop_assume!(full(&a, &b));
+            let n = a.len();
+            let cut = cut.min(n);
+            // 11 = a missing answer.
+            let y: Vec<f64> = ys[..n].iter().map(|&v| if v == 11 { f64::NAN } else { v as f64 }).collect();
+            let sa: f64 = ta.iter().sum();
+            let sb: f64 = tb.iter().sum();
+            let tb: Vec<f64> = tb.iter().map(|x| x * sa / sb).collect();
+            let Ok(r) = rake(&[&a, &b], &[&ta, &tb], Some(&base), &WeightingOptions::default()) else { return Ok(()) };
+            let o = DesignEstimateOptions::from_options("nps", &Options::new()).unwrap();
+            let whole = design_estimate(&y, &Design::from_result(&[&a, &b], Some(&base), &r).unwrap(), Some(&b), &o).unwrap();
+            let part = |lo: usize, hi: usize| {
+                DesignPartial::from_rows(&y[lo..hi], &[&a[lo..hi], &b[lo..hi]], &[3, 4], Some(&base[lo..hi]),
+                                         &r.weights[lo..hi], Some(&b[lo..hi]), &o).unwrap()
+            };
+            let mut p = part(0, cut);
+            let q: DesignPartial = serde_json::from_str(&serde_json::to_string(&part(cut, n)).unwrap()).unwrap();
+            p.merge(&q).unwrap();
+            let m = p.finish("rake", &o).unwrap();
+            prop_assert_eq!(m.n_rows, whole.n_rows);
+            prop_assert_eq!(m.n_missing, whole.n_missing);
+            let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+                (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * y.abs().max(1.0),
+                (None, None) => true,
+                _ => false,
+            };
+            for (d1, d2) in std::iter::once((&m.overall, &whole.overall)).chain(m.by.iter().zip(&whole.by)) {
+                prop_assert!(close(d1.estimate, d2.estimate) && close(d1.se, d2.se)
+                    && close(d1.se_fixed_weights, d2.se_fixed_weights) && close(d1.deff, d2.deff),
+                    "{:?} vs {:?}", d1, d2);
+            }
+        }
+
+        #[test]
         fn trimming_keeps_the_total_and_the_bounds(w in prop::collection::vec(0.1f64..20.0, 5..200), cap in 1.2f64..4.0) {
             let total: f64 = w.iter().sum();
             let t = trim_weights(&w, &TrimOptions { upper: Some(cap), relative_to_mean: true, ..Default::default() }).unwrap();

@@ -5,7 +5,8 @@ import {
   churn, convertRate, sentimentShare, sentimentFromCounts, compareNps, compareShares, compareMeans, sampleSize,
   grouped, groupedAsync, npsPartial, topBoxPartial, meanPartial, sentimentPartial, churnPartial, mergePartials,
   finishPartial, version, errorKinds,
-  rake, rakeAsync, calibrate, calibrateAsync, poststratify, trimWeights, weightDiagnostics,
+  rake, rakeAsync, calibrate, calibrateAsync, poststratify, trimWeights, weightDiagnostics, designEstimate,
+  type DesignEstimate, type DomainEstimate,
   type NpsResult, type ShareResult, type MeanResult, type GroupedResult, type CxkpiError, type MetricPartial,
   type WeightingResult, type WeightingData, type MarginTargets, type CellTargets, type TrimResult,
   type WeightDiagnostics, type MarginReport, type LevelChange,
@@ -65,6 +66,11 @@ const tr: TrimResult = trimWeights(ww, { upper: 3, relativeToMean: true })
 const wd: WeightDiagnostics = weightDiagnostics(tr.weights, [1, 1])
 const kish: number = wd.kishN + (wd.ratio ?? 0) + (wd.adjustmentDeff ?? 0)
 const st: 'converged' | 'max_iter' | 'stalled' | 'infeasible' = wr.status
+const de: DesignEstimate = designEstimate('nps', [10, 9], { data: wdata, weighting: wr, base: [1, 1] }, { by: [0, 1], linearisation: 'r_survey' })
+const dom: DomainEstimate = de.by[0]
+const dse: number | null = de.overall.se ?? dom.seFixedWeights
+// @ts-expect-error: unknown linearisation
+designEstimate('mean', [1, 2], { data: wdata, weighting: wr }, { linearisation: 'bootstrap' })
 // @ts-expect-error: unknown calibration distance
 calibrate(wdata, mt, { distance: 'quadratic' })
 // @ts-expect-error: bounds are a pair

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Type, Union
 import numpy as np
 
 from . import _cxkpi
-from ._convert import as_f64, as_f64_opt, as_label_strings, factorize, key_name, labels_kind
+from ._convert import as_f64, as_f64_opt, as_label_strings, factorize, invalid_argument, key_name, labels_kind
 from ._results import (
     ChurnResult,
     ComparisonResult,
@@ -25,6 +25,28 @@ from ._results import (
     ShareResult,
     _Result,
 )
+
+
+def _with_design(
+    metric: str, values: Any, weights: Any, design: Any, by: Any, linearisation: Optional[str],
+    opts: Dict[str, Any], interval_opts: Dict[str, Any],
+) -> Any:
+    """Routes a metric call with ``design=`` to the design-based estimator (checks what does not apply)."""
+    from ._design import design_estimate
+
+    if weights is not None:
+        raise invalid_argument("weights", "give either weights or design=, not both (the design carries the weights)")
+    for k, v in interval_opts.items():
+        if v is not None:
+            raise invalid_argument(k, "does not apply with design=: design-based intervals are normal")
+    return design_estimate(metric, values, design, by=by, linearisation=linearisation, **opts)
+
+
+def _no_design_args(by: Any, linearisation: Optional[str]) -> None:
+    if by is not None:
+        raise invalid_argument("by", "needs design= (for groups without a design, use cxkpi.grouped)")
+    if linearisation is not None:
+        raise invalid_argument("linearisation", "needs design=")
 
 __all__ = [
     "ces",
@@ -78,7 +100,10 @@ def nps(
     scale_max: Optional[int] = None,
     resamples: Optional[int] = None,
     seed: Optional[int] = None,
-) -> NpsResult:
+    design: Any = None,
+    by: Any = None,
+    linearisation: Optional[str] = None,
+) -> Any:
     """Net Promoter Score of 0-10 answers (on -100..100), optionally weighted, with an interval.
 
     scores: the answers (numpy array, list, pandas or polars Series); NaN / None / NA is a missing answer.
@@ -89,7 +114,18 @@ def nps(
     promoter_min / detractor_max: promoter and detractor bands, default 9 and 6.
     scale_min / scale_max: the answer scale, default 0..10.
     resamples / seed: bootstrap replicates (default 2000) and RNG seed (default 42).
+    design: a ``WeightingResult`` (``rake``, ``calibrate``, ``poststratify`` on the same rows): returns a
+    ``DesignEstimate`` whose SEs account for how the weights were made (GREG linearisation), with ``by`` (a
+    column: domains) and ``linearisation`` ("greg", "r_survey", "fixed_weights"); see ``design_estimate``.
     """
+    if design is not None:
+        return _with_design(
+            "nps", scores, weights, design, by, linearisation,
+            _opts(confidence=confidence, missing=missing, promoter_min=promoter_min, detractor_max=detractor_max,
+                  scale_min=scale_min, scale_max=scale_max),
+            {"interval": interval, "resamples": resamples, "seed": seed},
+        )
+    _no_design_args(by, linearisation)
     opts = _opts(
         interval=interval, confidence=confidence, missing=missing, promoter_min=promoter_min,
         detractor_max=detractor_max, scale_min=scale_min, scale_max=scale_max, resamples=resamples, seed=seed,
@@ -128,13 +164,24 @@ def top_box(
     interval: Optional[str] = None,
     confidence: Optional[float] = None,
     missing: Optional[str] = None,
-) -> ShareResult:
+    design: Any = None,
+    by: Any = None,
+    linearisation: Optional[str] = None,
+) -> Any:
     """Top-k-box (or bottom-k-box) share, e.g. CSAT = top-2-box on 1-5 (the default).
 
     side: "top" (default) or "bottom"; k: number of boxes, default 2.
     interval: "wilson" (default), "wald", "agresti_coull", "clopper_pearson", "jeffreys", "wilson_cc";
     weighted data use the method with the Kish effective n.
+    design / by / linearisation: a design-based estimate under weighting (see ``nps``).
     """
+    if design is not None:
+        return _with_design(
+            "top_box", scores, weights, design, by, linearisation,
+            _opts(scale_min=scale_min, scale_max=scale_max, side=side, k=k, confidence=confidence, missing=missing),
+            {"interval": interval},
+        )
+    _no_design_args(by, linearisation)
     opts = _opts(
         scale_min=scale_min, scale_max=scale_max, side=side, k=k, interval=interval, confidence=confidence,
         missing=missing,
@@ -182,13 +229,25 @@ def mean_score(
     interval: Optional[str] = None,
     confidence: Optional[float] = None,
     missing: Optional[str] = None,
-) -> MeanResult:
+    design: Any = None,
+    by: Any = None,
+    linearisation: Optional[str] = None,
+) -> Any:
     """Mean of a score with its SD, SE and interval.
 
     With scale_min/scale_max the answers must be whole points on that scale; without, any finite value.
     direction: "higher_is_better" (default) or "lower_is_better" (recorded in the result).
     interval: "auto" (default: t with n-1 df unweighted, normal weighted), "t", "normal".
+    design / by / linearisation: a design-based estimate under weighting (see ``nps``).
     """
+    if design is not None:
+        return _with_design(
+            "mean", values, weights, design, by, linearisation,
+            _opts(scale_min=scale_min, scale_max=scale_max, direction=direction, confidence=confidence,
+                  missing=missing),
+            {"interval": interval},
+        )
+    _no_design_args(by, linearisation)
     opts = _opts(
         scale_min=scale_min, scale_max=scale_max, direction=direction, interval=interval, confidence=confidence,
         missing=missing,
@@ -206,8 +265,22 @@ def ces(
     interval: Optional[str] = None,
     confidence: Optional[float] = None,
     missing: Optional[str] = None,
-) -> MeanResult:
-    """Customer Effort Score: the mean of 1-7 answers (default scale), higher = easier by default."""
+    design: Any = None,
+    by: Any = None,
+    linearisation: Optional[str] = None,
+) -> Any:
+    """Customer Effort Score: the mean of 1-7 answers (default scale), higher = easier by default.
+
+    design / by / linearisation: a design-based estimate under weighting (see ``nps``).
+    """
+    if design is not None:
+        return _with_design(
+            "ces", scores, weights, design, by, linearisation,
+            _opts(scale_min=scale_min, scale_max=scale_max, direction=direction, confidence=confidence,
+                  missing=missing),
+            {"interval": interval},
+        )
+    _no_design_args(by, linearisation)
     opts = _opts(
         scale_min=scale_min, scale_max=scale_max, direction=direction, interval=interval, confidence=confidence,
         missing=missing,

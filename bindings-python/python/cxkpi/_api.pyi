@@ -1,6 +1,8 @@
 """The public functions of cxkpi."""
 
-from typing import Any, Dict, Literal, Optional, Union
+from typing import Any, Dict, Literal, Optional, Union, overload
+
+from ._design import DesignEstimate, _Linearisation
 
 from ._results import (
     ChurnResult,
@@ -12,6 +14,7 @@ from ._results import (
     SampleSizeResult,
     SentimentResult,
     ShareResult,
+    WeightingResult,
 )
 import numpy.typing as npt
 
@@ -46,6 +49,7 @@ __all__ = [
 # Functions
 # ---------------------------------------------------------------------------------------------------------
 
+@overload
 def nps(
     scores: _ArrayLike,
     weights: Optional[_ArrayLike] = None,
@@ -59,6 +63,9 @@ def nps(
     scale_max: Optional[int] = None,
     resamples: Optional[int] = None,
     seed: Optional[int] = None,
+    design: None = None,
+    by: None = None,
+    linearisation: None = None,
 ) -> NpsResult:
     """Net Promoter Score of 0-10 answers (on -100..100), optionally weighted, with an interval.
 
@@ -71,6 +78,26 @@ def nps(
     scale_min / scale_max: the answer scale, default 0..10.
     resamples / seed: bootstrap replicates (default 2000) and RNG seed (default 42).
     """
+@overload
+def nps(
+    scores: _ArrayLike,
+    weights: None = None,
+    *,
+    interval: None = None,
+    confidence: Optional[float] = None,
+    missing: Optional[_Missing] = None,
+    promoter_min: Optional[int] = None,
+    detractor_max: Optional[int] = None,
+    scale_min: Optional[int] = None,
+    scale_max: Optional[int] = None,
+    resamples: None = None,
+    seed: None = None,
+    design: WeightingResult,
+    by: Optional[_ArrayLike] = None,
+    linearisation: Optional[_Linearisation] = None,
+) -> DesignEstimate:
+    """With ``design=`` (a WeightingResult): the design-based estimate, overall and ``by`` domain, with
+    calibration-aware SEs (see ``design_estimate``)."""
 
 def nps_from_counts(
     promoters: int,
@@ -84,6 +111,7 @@ def nps_from_counts(
 ) -> NpsResult:
     """NPS from counts of promoters, passives and detractors (e.g. a published table)."""
 
+@overload
 def top_box(
     scores: _ArrayLike,
     weights: Optional[_ArrayLike] = None,
@@ -95,6 +123,9 @@ def top_box(
     interval: Optional[_ProportionMethod] = None,
     confidence: Optional[float] = None,
     missing: Optional[_Missing] = None,
+    design: None = None,
+    by: None = None,
+    linearisation: None = None,
 ) -> ShareResult:
     """Top-k-box (or bottom-k-box) share, e.g. CSAT = top-2-box on 1-5 (the default).
 
@@ -102,6 +133,24 @@ def top_box(
     interval: "wilson" (default), "wald", "agresti_coull", "clopper_pearson", "jeffreys", "wilson_cc";
     weighted data use the method with the Kish effective n.
     """
+@overload
+def top_box(
+    scores: _ArrayLike,
+    weights: None = None,
+    *,
+    scale_min: Optional[int] = None,
+    scale_max: Optional[int] = None,
+    side: Optional[Literal["top", "bottom"]] = None,
+    k: Optional[int] = None,
+    interval: None = None,
+    confidence: Optional[float] = None,
+    missing: Optional[_Missing] = None,
+    design: WeightingResult,
+    by: Optional[_ArrayLike] = None,
+    linearisation: Optional[_Linearisation] = None,
+) -> DesignEstimate:
+    """With ``design=`` (a WeightingResult): the design-based estimate, overall and ``by`` domain, with
+    calibration-aware SEs (see ``design_estimate``)."""
 
 def share_from_counts(
     successes: int,
@@ -124,6 +173,7 @@ def proportion_interval(
     method: "wilson" (default), "wald", "agresti_coull", "clopper_pearson", "jeffreys", "wilson_cc".
     """
 
+@overload
 def mean_score(
     values: _ArrayLike,
     weights: Optional[_ArrayLike] = None,
@@ -134,6 +184,9 @@ def mean_score(
     interval: Optional[_MeanInterval] = None,
     confidence: Optional[float] = None,
     missing: Optional[_Missing] = None,
+    design: None = None,
+    by: None = None,
+    linearisation: None = None,
 ) -> MeanResult:
     """Mean of a score with its SD, SE and interval.
 
@@ -141,7 +194,25 @@ def mean_score(
     direction: "higher_is_better" (default) or "lower_is_better" (recorded in the result).
     interval: "auto" (default: t with n-1 df unweighted, normal weighted), "t", "normal".
     """
+@overload
+def mean_score(
+    values: _ArrayLike,
+    weights: None = None,
+    *,
+    scale_min: Optional[int] = None,
+    scale_max: Optional[int] = None,
+    direction: Optional[_Direction] = None,
+    interval: None = None,
+    confidence: Optional[float] = None,
+    missing: Optional[_Missing] = None,
+    design: WeightingResult,
+    by: Optional[_ArrayLike] = None,
+    linearisation: Optional[_Linearisation] = None,
+) -> DesignEstimate:
+    """With ``design=`` (a WeightingResult): the design-based estimate, overall and ``by`` domain, with
+    calibration-aware SEs (see ``design_estimate``)."""
 
+@overload
 def ces(
     scores: _ArrayLike,
     weights: Optional[_ArrayLike] = None,
@@ -152,8 +223,28 @@ def ces(
     interval: Optional[_MeanInterval] = None,
     confidence: Optional[float] = None,
     missing: Optional[_Missing] = None,
+    design: None = None,
+    by: None = None,
+    linearisation: None = None,
 ) -> MeanResult:
     """Customer Effort Score: the mean of 1-7 answers (default scale), higher = easier by default."""
+@overload
+def ces(
+    scores: _ArrayLike,
+    weights: None = None,
+    *,
+    scale_min: Optional[int] = None,
+    scale_max: Optional[int] = None,
+    direction: Optional[_Direction] = None,
+    interval: None = None,
+    confidence: Optional[float] = None,
+    missing: Optional[_Missing] = None,
+    design: WeightingResult,
+    by: Optional[_ArrayLike] = None,
+    linearisation: Optional[_Linearisation] = None,
+) -> DesignEstimate:
+    """With ``design=`` (a WeightingResult): the design-based estimate, overall and ``by`` domain, with
+    calibration-aware SEs (see ``design_estimate``)."""
 
 def mean_from_summary(
     mean: float,

@@ -422,7 +422,7 @@ class WeightingResult(_Result):
     as a table with the variable names and level labels.
     """
 
-    __slots__ = ("_names", "_labels")
+    __slots__ = ("_names", "_labels", "_design")
     _fields = (
         "method", "distance", "weights", "g", "n_cells", "status", "iterations", "max_rel_error", "tolerance",
         "margins", "level_changes", "mass_lost", "n_at_lower", "n_at_upper", "diagnostics",
@@ -433,8 +433,12 @@ class WeightingResult(_Result):
         data: Dict[str, Any],
         variables: Optional[Sequence[Any]] = None,
         levels: Optional[Sequence[Sequence[Any]]] = None,
+        design: Optional[Tuple[List[np.ndarray], List[int], Optional[np.ndarray]]] = None,
     ) -> None:
         super().__init__(data)
+        # (codes, number of levels, base) of the fit's inputs: what design-based estimates need besides the
+        # weights (``cxkpi.nps(scores, design=result)``). None for a result rebuilt from a bare dict.
+        self._design = design
         margins = self._d.get("margins") or []
         self._names: List[Any] = list(variables) if variables is not None else [m["variable"] for m in margins]
         self._labels: List[List[Any]] = (
@@ -442,7 +446,7 @@ class WeightingResult(_Result):
         )
 
     def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:  # type: ignore[override]
-        return (type(self), (self._d, self._names, self._labels))
+        return (type(self), (self._d, self._names, self._labels, self._design))
 
     @property
     def diagnostics(self) -> WeightDiagnostics:

@@ -524,6 +524,7 @@ class WeightingResult(_Result):
         data: Dict[str, Any],
         variables: Optional[Sequence[Any]] = None,
         levels: Optional[Sequence[Sequence[Any]]] = None,
+        design: Optional[Tuple[List[np.ndarray], List[int], Optional[np.ndarray]]] = None,
     ) -> None: ...
     @property
     def method(self) -> Literal["rake", "calibrate", "poststratify"]:

@@ -455,7 +455,7 @@ def rake(
         trim_relative_to_mean=trim_relative_to_mean, max_cycles=max_cycles,
     )
     d = _native(lambda: _cxkpi.rake(codes, values, b, opts), names)
-    return WeightingResult(d, names.names, names.levels)
+    return WeightingResult(d, names.names, names.levels, (codes, [len(lv) for lv in names.levels], b))
 
 
 def calibrate(
@@ -491,7 +491,7 @@ def calibrate(
         on_nonconvergence=on_nonconvergence, targets_as=targets_as, population=population, empty_level=empty_level,
     )
     d = _native(lambda: _cxkpi.calibrate(codes, values, b, opts), names)
-    return WeightingResult(d, names.names, names.levels)
+    return WeightingResult(d, names.names, names.levels, (codes, [len(lv) for lv in names.levels], b))
 
 
 def _cells(by: List[Any], spec: Any) -> Tuple[List[List[Any]], List[Tuple[Any, ...]], np.ndarray]:
@@ -590,7 +590,7 @@ def poststratify(
     opts = _opts(targets_as=targets_as, population=population, empty_level=empty_level)
     sizes = [len(lv) for lv in levels]
     d = _native(lambda: _cxkpi.poststratify(codes, sizes, flat, b, opts), names)
-    return WeightingResult(d, by_list, levels)
+    return WeightingResult(d, by_list, levels, (codes, list(sizes), b))
 
 
 def trim_weights(

@@ -65,6 +65,7 @@ pub fn calibrate(
             (g, FitStatus::Stalled, iters)
         }
     };
+    check_nonnegative(&cells, &g)?;
     finish(
         "calibrate",
         Some(opts.distance),
@@ -79,6 +80,109 @@ pub fn calibrate(
 }
 
 /// Per-cell bounds on g: the bounds on g intersected with the weight bounds divided by the cell's base weight.
+/// Calibration on merged per-cell aggregates ([`super::CellPartial`]): the same fit as [`calibrate`] on the
+/// union of the shards' rows, returned as per-cell adjustments that each shard applies to its own rows with
+/// [`super::CellWeights::apply`]. Bounds on the adjustment (`bounds`) work as in `calibrate`; bounds on
+/// absolute weights (`weight_bounds`) need each row's base weight and are refused (`unsupported`).
+///
+/// ```
+/// use cxkpi::weighting::{calibrate, calibrate_cells, CellPartial, Distance, WeightingOptions};
+/// let (a1, b1) = ([0u32, 0, 1], [0u32, 1, 1]);
+/// let (a2, b2) = ([0u32, 1, 1], [0u32, 0, 1]);
+/// let mut p = CellPartial::from_codes(&[&a1, &b1], &[2, 2], None).unwrap();
+/// p.merge(&CellPartial::from_codes(&[&a2, &b2], &[2, 2], None).unwrap()).unwrap();
+/// // Six respondents standing for six customers: adjustments within [0.5, 3].
+/// let t: [&[f64]; 2] = [&[2.4, 3.6], &[1.8, 4.2]];
+/// let o = WeightingOptions { distance: Distance::Logit, bounds: Some((0.5, 3.0)), ..Default::default() };
+/// let cw = calibrate_cells(&p, &t, &o).unwrap();
+/// let mut w = cw.apply(&[&a1, &b1], None).unwrap();
+/// w.extend(cw.apply(&[&a2, &b2], None).unwrap());
+/// let whole = calibrate(&[&[0, 0, 1, 0, 1, 1], &[0, 1, 1, 0, 0, 1]], &t, None, &o).unwrap();
+/// for (x, y) in w.iter().zip(&whole.weights) { assert!((x - y).abs() < 1e-10 * y); }
+/// ```
+pub fn calibrate_cells(
+    cells: &super::CellPartial,
+    targets: &[&[f64]],
+    opts: &WeightingOptions,
+) -> Result<super::CellWeights> {
+    opts.validate()?;
+    if opts.trim_upper.is_some() || opts.trim_lower.is_some() {
+        return Err(CxkpiError::invalid(
+            "trim_upper",
+            "calibrate bounds weights with `bounds`; trim bounds are for rake",
+        ));
+    }
+    if opts.weight_bounds.is_some() {
+        return Err(CxkpiError::Unsupported {
+            message: "weight_bounds bound each row's weight, which needs the rows: use calibrate, or bounds on \
+                      the adjustment (`bounds`) with calibrate_cells"
+                .into(),
+        });
+    }
+    let table = cells.table();
+    if targets.len() != table.levels.len()
+        || targets
+            .iter()
+            .zip(&table.levels)
+            .any(|(t, &l)| t.len() != l)
+    {
+        return Err(CxkpiError::invalid(
+            "targets",
+            "one target per level of every variable of the partial is needed",
+        ));
+    }
+    let t = prepare_targets(&table, targets, opts)?;
+    let bounds = cell_bounds(&table, opts)?;
+    check_bounds_feasible(&table, &t, bounds.as_deref())?;
+    let (g, status, iters) = match newton(&table, &t, opts, bounds.as_deref()) {
+        Some((g, iters)) => (g, FitStatus::Converged, iters),
+        None if opts.distance == Distance::Raking && bounds.is_none() => ipf(&table, &t, opts),
+        None => {
+            let (g, iters) = newton_last(&table, &t, opts, bounds.as_deref());
+            (g, FitStatus::Stalled, iters)
+        }
+    };
+    if status != FitStatus::Converged && opts.on_nonconvergence == super::OnNonConvergence::Error {
+        let mass: Vec<f64> = table
+            .base_total
+            .iter()
+            .zip(&g)
+            .map(|(b, g)| b * g)
+            .collect();
+        return Err(CxkpiError::NotConverged {
+            method: "calibrate".into(),
+            iterations: iters,
+            max_rel_error: super::rake::max_rel_error(&table, &t, &mass),
+            tolerance: opts.tolerance,
+        });
+    }
+    check_nonnegative(&table, &g)?;
+    Ok(super::CellWeights {
+        levels: table.levels.clone(),
+        keys: cells.keys.clone(),
+        g,
+    })
+}
+
+/// Linear calibration without bounds can reach the targets only with negative adjustments: an error that
+/// says so (and what to do), instead of negative weights.
+fn check_nonnegative(cells: &CellTable, g: &[f64]) -> Result<()> {
+    if let Some(c) = g.iter().position(|&x| x < 0.0) {
+        let key: Vec<String> = (0..cells.levels.len())
+            .map(|v| format!("variable {v} level {}", cells.cell_levels[v][c]))
+            .collect();
+        return Err(CxkpiError::Infeasible {
+            message: format!(
+                "the linear distance reaches the targets only with negative weights (adjustment {:.6} in the cell \
+                 {}); give `bounds` (e.g. [0, 10]) or use the raking or logit distance",
+                g[c],
+                key.join(", ")
+            ),
+        });
+    }
+    Ok(())
+}
+
 fn cell_bounds(cells: &CellTable, opts: &WeightingOptions) -> Result<Option<Vec<(f64, f64)>>> {
     if opts.bounds.is_none() && opts.weight_bounds.is_none() {
         return Ok(None);

@@ -8,13 +8,18 @@
 mod calibrate;
 mod cells;
 mod diagnostics;
+mod estimate;
 mod poststratify;
 mod rake;
 mod trim;
 
-pub use calibrate::calibrate;
+pub use calibrate::{calibrate, calibrate_cells};
 pub use cells::{CellPartial, CellTable, CellWeights};
 pub use diagnostics::{weight_diagnostics, WeightDiagnostics};
+pub use estimate::{
+    design_estimate, Design, DesignEstimate, DesignEstimateOptions, DesignMetric, DesignPartial,
+    DomainEstimate, Linearisation,
+};
 pub use poststratify::poststratify;
 pub use rake::{rake, rake_cells};
 pub use trim::{trim_weights, TrimOptions, TrimResult};

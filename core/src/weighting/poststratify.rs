@@ -91,10 +91,16 @@ pub fn poststratify(
                     })
                 }
                 EmptyLevelPolicy::Collapse => {
-                    let into = (0..k)
+                    // The nearest sampled cell of the same stratum of the other variables (the crossed
+                    // cells that differ only in the last variable: lower first, then higher), else the
+                    // nearest sampled cell anywhere.
+                    let block = levels.last().copied().unwrap_or(1).max(1);
+                    let (lo, hi) = (k - k % block, (k - k % block + block).min(n_crossed));
+                    let into = (lo..k)
                         .rev()
-                        .chain(k + 1..n_crossed)
+                        .chain(k + 1..hi)
                         .find(|&j| sampled[j])
+                        .or_else(|| (0..k).rev().chain(k + 1..n_crossed).find(|&j| sampled[j]))
                         .expect("a sampled cell exists");
                     changes.push(LevelChange {
                         variable: 0,
@@ -155,4 +161,32 @@ pub fn poststratify(
         base,
         opts,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_stays_within_the_stratum_of_the_other_variables() {
+        // a: 2 levels, b: 3 levels; crossed index a·3 + b. Cell (1, 0) = 3 has a target but no respondent.
+        // The nearest lower sampled cell is (0, 2) = 2, in the other stratum of a; the collapse goes to
+        // (1, 1) = 4, so the margin of a keeps its target.
+        let a = [0u32, 0, 0, 1, 1];
+        let b = [0u32, 1, 2, 1, 2];
+        let t = [10.0, 20.0, 30.0, 5.0, 15.0, 20.0];
+        let o = WeightingOptions {
+            empty_level: EmptyLevelPolicy::Collapse,
+            ..Default::default()
+        };
+        let r = poststratify(&[&a, &b], &[2, 3], &t, None, &o).unwrap();
+        assert_eq!(r.level_changes[0].level, 3);
+        assert_eq!(r.level_changes[0].into, Some(4));
+        assert_eq!(r.weights, vec![10.0, 20.0, 30.0, 20.0, 20.0]);
+        // When the whole stratum is empty, the nearest sampled cell anywhere takes it.
+        let a = [0u32, 0, 0];
+        let b = [0u32, 1, 2];
+        let r = poststratify(&[&a, &b], &[2, 3], &t, None, &o).unwrap();
+        assert_eq!(r.level_changes[0].into, Some(2));
+    }
 }

@@ -80,7 +80,11 @@ pub fn tsv_value(v: &Value) -> String {
     }
 }
 
-pub fn check(expected: &Value, actual: Option<&Value>, tol: f64) -> std::result::Result<(), String> {
+pub fn check(
+    expected: &Value,
+    actual: Option<&Value>,
+    tol: f64,
+) -> std::result::Result<(), String> {
     let Some(actual) = actual else {
         return Err("field missing".into());
     };

@@ -14,6 +14,18 @@ TOL = 1e-9
 TOL_BOUNDED = 1e-8
 
 
+def as_negative_weight_error(c):
+    """cxkpi refuses negative calibrated weights (no estimator of the library accepts them) with an
+    `infeasible` error that says to bound the adjustment or change the distance; R's weights stay in the source."""
+    c = dict(c)
+    expect = c.pop("expect")
+    c.pop("tolerance", None)
+    c["error"] = {"kind": "infeasible"}
+    c["source"] += (" cxkpi refuses negative calibrated weights (error infeasible, naming the cell and advising "
+                    f"bounds or another distance); R's weights: {[expect[f'weights.{i}'] for i in range(6)]}.")
+    return c
+
+
 def rbounds(b):
     return f"c({b[0]!r}, {b[1]!r})"
 
@@ -235,11 +247,11 @@ def cases():
     # linear calibration with negative weights (GREG allows them; R returns them)
     hc = [[0, 0, 0, 1, 1, 1], [0, 1, 1, 0, 0, 1]]
     ht = [[20.0, 80.0], [20.0, 80.0]]
-    out.append(synth_case("hand_linear_negative_weight", ["a", "b"], hc, [2, 2], ht, None,
-                          note="Tiny design where unbounded linear (GREG) calibration gives a negative weight; R "
-                               "returns it. By hand: w = (-40/3, 50/3, 50/3, 50/3, 50/3, 140/3) (g = 1 + l0 + l1*a + l2*b "
-                               "with l0 = -43/3, l1 = l2 = 30). (If cxkpi rejects negative calibrated weights this case must become an "
-                               "error case.)"))
+    neg = synth_case("hand_linear_negative_weight", ["a", "b"], hc, [2, 2], ht, None,
+                     note="Tiny design where unbounded linear (GREG) calibration gives a negative weight; R "
+                          "returns it. By hand: w = (-40/3, 50/3, 50/3, 50/3, 50/3, 140/3) (g = 1 + l0 + l1*a + l2*b "
+                          "with l0 = -43/3, l1 = l2 = 30).")
+    out.append(as_negative_weight_error(neg))
     # ---- errors
     v4 = ["stype", "sch.wide", "enrollbin", "awards"]
     codes4 = [d[v] for v in v4]
