@@ -6,6 +6,19 @@ pub mod moments;
 pub mod proportion;
 pub mod sum;
 
+pub mod association;
+pub(crate) mod check;
+pub mod fdist;
+pub mod impact;
+pub(crate) mod linalg;
+pub mod logistic;
+pub mod regression;
+pub mod reliability;
+pub mod shrinkage;
+pub mod survival;
+
+pub use check::parse_options;
+
 pub use dist::{normal_sf, t_crit, t_sf, z_crit};
 pub use moments::{CategorySums, WeightedMoments};
 pub use proportion::{proportion_limits, ProportionMethod};
