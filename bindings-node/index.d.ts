@@ -37,6 +37,63 @@ export type CellTargets = Float64Array | ReadonlyArray<CellTargetsNode | null> |
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * A balanced scorecard, validated by the core: KPIs with thresholds or goals, the tree of perspectives
+ * and objectives, units, policies, balance rules and myopia links (see docs/scorecard.md).
+ *
+ * @example
+ * const sc = Scorecard.fromToml(fs.readFileSync('scorecard.toml', 'utf8'))
+ * const r = sc.evaluate({ north: { nps: 32, aht: 410 } })
+ * r.explain('north', 'aht')
+ */
+export declare class Scorecard {
+  /** Reads and validates a scorecard from JSON text. */
+  static fromJson(text: string): Scorecard
+  /** Reads and validates a scorecard from TOML text. */
+  static fromToml(text: string): Scorecard
+  /** Reads and validates a scorecard from an object with the document's snake_case keys. */
+  static fromObject(doc: Record<string, unknown>): Scorecard
+  /** Scorecard id. */
+  get id(): string
+  /** Definition version. */
+  get version(): string
+  /** The normalised document as JSON text (every default filled in). */
+  toJson(): string
+  /** The normalised document as an object (snake_case document keys). */
+  toObject(): Record<string, unknown>
+  /**
+   * Scores every unit. `values`: columns `{ unit, kpi, period?, value?, numerator?, denominator? }` or
+   * `{ unit: { kpi: value } }` / `{ unit: { kpi: { period: value } } }`; `options`: `{ asOf }`.
+   */
+  evaluate(values: Record<string, any>, options?: { asOf?: string }): ScorecardResult
+  /**
+   * Monte Carlo (seeded Pcg64) or exact sensitivity of every unit's composite, rank and status.
+   * `options`: `{ draws, seed, weightSpread, aggregations, normalisations, exact, asOf }`.
+   */
+  sensitivity(values: Record<string, any>, options?: { draws?: number, seed?: number, weightSpread?: number, aggregations?: string[], normalisations?: string[], exact?: boolean, asOf?: string }): { draws: number, exact: boolean, units: Record<string, Record<string, any>>, [key: string]: any }
+  /** Share of weight per perspective and leading/lagging, with the broken balance rules. */
+  balance(): { kpiWeights: Record<string, number>, perspectiveShares: Record<string, number>, indicatorShares: Record<string, number>, warnings: Array<Record<string, any>> }
+  /** Correlation matrix of the KPIs over history and the flagged pairs. */
+  redundancy(values: Record<string, any>): { kpis: string[], matrix: Array<Array<number | null>>, flagged: Array<Record<string, any>>, [key: string]: any }
+  /** Units where a KPI improved while its linked KPI worsened. */
+  myopia(values: Record<string, any>): Array<Record<string, any>>
+}
+
+/**
+ * The evaluation of a scorecard: per unit the composite, status, rank and every KPI and node with the
+ * chain raw -> normalised -> score -> weight -> contribution; roll-ups; policies; row counts.
+ */
+export declare class ScorecardResult {
+  /** The whole result as a plain object (camelCase field names; ids kept as given). */
+  toObject(): { scorecardId: string, version: string, root: string, units: Record<string, Record<string, any>>, rollups: Record<string, any>, policies: Record<string, any>, counts: Record<string, number>, [key: string]: any }
+  /** unit id -> composite (null when undefined). */
+  composites(): Record<string, number | null>
+  /** One row per (unit, KPI or node): the table form (Python's `to_frame()`). */
+  toRows(): Array<Record<string, any>>
+  /** The chain from `kpi` (a KPI or node id) of `unit` up to the root, one step per level. */
+  explain(unit: string, kpi: string): Array<{ id: string, kind: string, score: number | null, contribution: number | null, text: string, [key: string]: any }>
+}
+
+/**
  * Calibrates base weights, or 1, to the margins of categorical variables (Deville & Särndal) with the
  * `distance` `'linear'` (GREG, default), `'raking'` or `'logit'`, optionally bounding the adjustment
  * g = w / base to `bounds: [lo, hi]` (required for logit). Data and targets as for `rake`. Bounds
@@ -213,12 +270,52 @@ export interface ComparisonResult {
 }
 
 /**
+ * Weighted arithmetic, geometric or harmonic mean (COINr a_amean, a_gmean, a_hmean) with missing and zero
+ * policies. `options`: `{ method, missing, zero }`. Returns `{ value: number | null, method }`.
+ */
+export declare function compositeAggregate(values: Float64Array | number[], weights: Float64Array | number[], options?: { method?: string, missing?: string, zero?: string }): { value: number | null, method: string }
+
+/**
+ * Benchmarking normalisation of one column (COINr n_minmax, n_zscore, n_rank, n_goalposts, n_dist2targ,
+ * n_dist2max equivalents). `options`: `{ method, direction, zeroRange, goalposts: [l, u], target }`.
+ * Missing values (NaN) stay missing (null).
+ */
+export declare function compositeNormalise(x: Float64Array | number[], options?: { method?: string, direction?: string, zeroRange?: string, goalposts?: [number, number], target?: number }): { values: Array<number | null>, method: string }
+
+/**
+ * OLS slope of `y` over periods 0..n-1 with a one-sided t-test in the KPI's direction.
+ * `options`: `{ direction: 'higher' | 'lower', alpha }`.
+ */
+export declare function compositeSlopeTest(y: Float64Array | number[], options?: { direction?: string, alpha?: number }): { slope: number, se: number | null, t: number | null, df: number, pImproving: number, pWorsening: number, verdict: string }
+
+/**
  * Converts a rate over `fromMonths` to the compounded rate over `toMonths`: 1 - (1 - rate)^(to/from).
  *
  * @example
  * convertRate(0.02, 1, 12) // monthly 2% -> yearly 21.5%
  */
 export declare function convertRate(rate: number, fromMonths: number, toMonths: number): number
+
+/**
+ * Pearson (default) or Spearman correlation with its p-value (`pMethod`: `auto`, `t`,
+ * `exact_permutation`) and interval (Fisher z; Bonett-Wright for Spearman).
+ *
+ * @example
+ * correlation([1, 2, 3, 4, 5], [2, 1, 4, 3, 5], { method: 'spearman' }).pMethod // 'exact_permutation'
+ */
+export declare function correlation(x: Float64Array | ReadonlyArray<number>, y: Float64Array | ReadonlyArray<number>, options?: { method?: 'pearson' | 'spearman', pMethod?: 'auto' | 't' | 'exact_permutation', confidence?: number } | null): any
+
+/**
+ * Pairwise correlations of the columns of `data` (array of rows or object of named columns) with Holm and
+ * Benjamini-Hochberg adjusted p-values; `options.names` names array-of-rows columns.
+ */
+export declare function correlationMatrix(data: ReadonlyArray<ReadonlyArray<number> | Float64Array> | Record<string, ReadonlyArray<number> | Float64Array>, options?: { names?: string[], method?: 'pearson' | 'spearman', pMethod?: 'auto' | 't' | 'exact_permutation', confidence?: number } | null): any
+
+/**
+ * Cronbach's alpha with the Feldt interval, standardised alpha and alpha-if-item-deleted. `items`: rows =
+ * respondents, columns = items.
+ */
+export declare function cronbachAlpha(items: ReadonlyArray<ReadonlyArray<number> | Float64Array> | Record<string, ReadonlyArray<number> | Float64Array>, options?: { confidence?: number } | null): any
 
 /**
  * What every error thrown (or rejected) by cxkpi carries: it is a plain JS `Error` with these extra
@@ -239,6 +336,100 @@ export interface CxkpiError {
   value: number | null
   /** `{ arg, index, value }` together. */
   details: { arg: string | null; index: number | null; value: number | null }
+}
+
+/**
+ * A weighted NPS, top-box share or mean (`metric`: `'nps'`, `'top_box'`, `'mean'`, `'ces'`) under the
+ * weights of a `rake` / `calibrate` / `poststratify` result, overall and by domain, with standard errors
+ * that account for how the weights were made (GREG linearisation), the fixed-weights SE beside them, and
+ * both design effects (`deff` against SRS without replacement, as R's `svymean(deff=TRUE)`;
+ * `deffReplace`).
+ *
+ * `design`: `{ data, weighting, base }`: the same `data` (and `base`) that were given to the fit, and its
+ * result. Options: `by` (a `Uint32Array` or array of domain codes, one per row: domains keep the whole
+ * sample, as R's `svyby`), `linearisation` (`'greg'` default, `'r_survey'`: R's 10 backfitting sweeps for
+ * raking, `'fixedWeights'` is spelt `'fixed_weights'`), `confidence`, and the metric's scale options
+ * (`promoterMin`, `scaleMin`, `k`, `missing`, ...).
+ *
+ * @example
+ * const data = { region: ['N', 'S', 'S', 'N', 'S'] }
+ * const w = rake(data, { region: { N: 500, S: 500 } })
+ * const r = designEstimate('nps', [10, 9, 3, 6, 10], { data, weighting: w })
+ * // r.overall.estimate, r.overall.se (GREG), r.overall.seFixedWeights, r.overall.deff
+ */
+export declare function designEstimate(metric: 'nps' | 'top_box' | 'mean' | 'ces', values: Float64Array | ReadonlyArray<number | null>, design: WeightingDesign, options?: DesignEstimateOptions): DesignEstimate
+
+/** A design-based estimate, overall and by domain. */
+export interface DesignEstimate {
+  metric: 'nps' | 'top_box' | 'mean'
+  /** How the weights were made. */
+  weightingMethod: 'rake' | 'rake_trim' | 'calibrate' | 'poststratify'
+  linearisation: 'greg' | 'r_survey' | 'fixed_weights'
+  confidence: number
+  /** Rows of the sample (the n of the variance). */
+  nRows: number
+  /** Rows whose answer was missing (they stay in the sample). */
+  nMissing: number
+  overall: DomainEstimate
+  /** One entry per domain code (empty without `by`). */
+  by: Array<DomainEstimate>
+}
+
+/** Options of `designEstimate`. Every key is optional. */
+export interface DesignEstimateOptions {
+  /**
+   * Domain code of every row (`Uint32Array` or whole numbers): estimates by domain, each on the whole
+   * sample (as R's `svyby`).
+   */
+  by?: Uint32Array | ReadonlyArray<number> | null
+  /**
+   * `'greg'` (default: GREG residuals on the calibration model), `'r_survey'` (R survey's own rule:
+   * 10 backfitting sweeps for raking) or `'fixed_weights'` (weights treated as fixed).
+   */
+  linearisation?: 'greg' | 'r_survey' | 'fixed_weights'
+  /** Confidence level of the normal interval (default 0.95). */
+  confidence?: number
+  /** Missing answers: `'exclude'` (default: they stay in the sample with no contribution) or `'error'`. */
+  missing?: 'exclude' | 'error'
+  /** Scale of the answers (NPS 0-10, top-box 1-5, CES 1-7; a mean has no scale unless given). */
+  scaleMin?: number
+  scaleMax?: number
+  /** NPS bands (default 9 and 6). */
+  promoterMin?: number
+  detractorMax?: number
+  /** Top-box side and size (default `'top'`, 2). */
+  side?: 'top' | 'bottom'
+  k?: number
+  /** Mean and CES: the direction recorded (default `'higher_is_better'`). */
+  direction?: 'higher_is_better' | 'lower_is_better'
+}
+
+/**
+ * Difference-in-differences with 0/1 `treated` and `post` flags; SE from y ~ treated + post +
+ * treated·post (`covType` `nonrobust` or `HC0`-`HC3`).
+ */
+export declare function did(y: Float64Array | ReadonlyArray<number>, treated: Float64Array | ReadonlyArray<number>, post: Float64Array | ReadonlyArray<number>, options?: { covType?: 'nonrobust' | 'HC0' | 'HC1' | 'HC2' | 'HC3', confidence?: number } | null): any
+
+/** The estimate of one domain (or of the whole sample). */
+export interface DomainEstimate {
+  /** The domain code (null for the whole sample). */
+  level: number | null
+  /** Rows of the domain with a valid answer. */
+  n: number
+  /** Σ final weights of those rows. */
+  weightSum: number
+  /** Null when the domain has no valid answer or its weights sum to 0. */
+  estimate: number | null
+  /** Standard error under the chosen linearisation. */
+  se: number | null
+  /** Standard error with the weights treated as fixed. */
+  seFixedWeights: number | null
+  lower: number | null
+  upper: number | null
+  /** Design effect against SRS without replacement (R `deff=TRUE`). */
+  deff: number | null
+  /** Design effect against SRS with replacement (R `deff="replace"`). */
+  deffReplace: number | null
 }
 
 /** The error kinds of cxkpi, in order; a thrown error has `code === 'CXKPI_' + kind.toUpperCase()`. */
@@ -312,6 +503,74 @@ export interface GroupedResult {
   message: Array<string>
 }
 
+/**
+ * All six intraclass correlations: Shrout-Fleiss ICC(1,1), (2,1), (3,1), (1,k), (2,k), (3,k) with their
+ * McGraw-Wong names ICC(1), ICC(A,1), ICC(C,1), ICC(k), ICC(A,k), ICC(C,k), F tests and exact intervals.
+ * `ratings`: rows = targets, columns = judges (array of rows or object of judge columns).
+ *
+ * @example
+ * icc([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]).forms[1].value // 0.2898 (ICC(2,1))
+ */
+export declare function icc(ratings: ReadonlyArray<ReadonlyArray<number> | Float64Array> | Record<string, ReadonlyArray<number> | Float64Array>, options?: { confidence?: number } | null): any
+
+/**
+ * Clawback review: `restated` is one entry per period, `{ period: { fiscalYear, quarter }, reported:
+ * { values }, restated: { values } }`; `asOf` is the date the restatement was required (ISO), which ends the
+ * look-back window. Returns `{ lines, participants, totalRecoverable, lookbackStart, ... }`.
+ *
+ * @example
+ * incentiveClawback(plan, [{ period: { fiscalYear: 2025, quarter: 2 }, reported: { values }, restated: { values: { nps: 11 } } }], '2026-02-15')
+ */
+export declare function incentiveClawback(plan: string | Record<string, unknown>, restated: Array<Record<string, any>>, asOf: string): { totalRecoverable: number, lines: Array<Record<string, any>>, participants: Array<Record<string, any>>, [key: string]: any }
+
+/**
+ * Evaluates every participant of `plan` on `inputs = { values, participantValues, modifiers, period }`.
+ * Returns `{ planId, planVersion, period, policies, participants: [{ participant, kpis, gates, weightedSum,
+ * modifier, cappedBy, factor, participation, proratedFactor, amount, trail }], totalAmount, totalTarget }`.
+ *
+ * @example
+ * incentiveEvaluate(plan, { values: { revenue: 110, nps: 18 } }).participants[0].amount
+ */
+export declare function incentiveEvaluate(plan: string | Record<string, unknown>, inputs?: { values?: Record<string, number>, participantValues?: Record<string, Record<string, number>>, modifiers?: Record<string, number>, period?: { fiscalYear: number, quarter?: number } }): { planId: string, planVersion: string, participants: Array<Record<string, any>>, totalAmount: number, [key: string]: any }
+
+/**
+ * Bulk payouts, one column per plan KPI in plan order (Float64Array used without a copy, or plain arrays),
+ * plan weights, no roles; returns `{ factor: Float64Array, amount: Float64Array, totalAmount }` with the
+ * same bits as `incentiveEvaluate`.
+ *
+ * @example
+ * incentiveEvaluateColumns(plan, [revenue, nps], targetBonus).amount
+ */
+export declare function incentiveEvaluateColumns(plan: string | Record<string, unknown>, columns: Array<Float64Array | number[]>, targetBonus: Float64Array | number[], modifiers?: Float64Array | number[] | null, participation?: Float64Array | number[] | null): { factor: Float64Array, amount: Float64Array, totalAmount: number }
+
+/**
+ * The explanation of one participant's payout: `{ participant, lines, payout }` (`lines` reads as the trail
+ * value -> attainment -> curve payout -> weight -> gates and caps -> modifier -> amount).
+ *
+ * @example
+ * for (const line of incentiveExplain(plan, 'ceo', { values }).lines) console.log(line)
+ */
+export declare function incentiveExplain(plan: string | Record<string, unknown>, participant: string, inputs?: { values?: Record<string, number>, participantValues?: Record<string, Record<string, number>>, modifiers?: Record<string, number>, period?: { fiscalYear: number, quarter?: number } }): { participant: string, lines: string[], payout: Record<string, any> }
+
+/**
+ * Reads and validates an incentive plan and returns it normalised (every default filled in, snake_case
+ * document keys). `plan` is JSON text, TOML text (with `format = 'toml'`) or an object with the plan
+ * document's keys. The returned object can be passed as `plan` to the other `incentive*` functions.
+ *
+ * @example
+ * const plan = incentivePlan(fs.readFileSync('bonus_plan.toml', 'utf8'), 'toml')
+ */
+export declare function incentivePlan(plan: string | Record<string, unknown>, format?: 'json' | 'toml'): Record<string, unknown>
+
+/**
+ * What-if: evaluates `inputs` and `inputs` with `changes` laid over it; returns `{ changes, effects,
+ * totalDelta, base, scenario }`.
+ *
+ * @example
+ * incentiveWhatIf(plan, { values: { nps: 11 } }, { values }).totalDelta
+ */
+export declare function incentiveWhatIf(plan: string | Record<string, unknown>, changes: { values?: Record<string, number>, participantValues?: Record<string, Record<string, number>>, modifiers?: Record<string, number>, period?: { fiscalYear: number, quarter?: number } }, inputs?: { values?: Record<string, number>, participantValues?: Record<string, Record<string, number>>, modifiers?: Record<string, number>, period?: { fiscalYear: number, quarter?: number } }): { changes: string[], effects: Array<Record<string, any>>, totalDelta: number, [key: string]: any }
+
 /** A confidence interval for a proportion x/n. */
 export interface Interval {
   /** The point estimate x/n. */
@@ -325,6 +584,9 @@ export interface Interval {
   /** Confidence level. */
   confidence: number
 }
+
+/** Kaplan-Meier curve with Greenwood SE and `log_log` (default), `log` or `plain` intervals, and the median. */
+export declare function kaplanMeier(time: Float64Array | ReadonlyArray<number>, event: Float64Array | ReadonlyArray<number>, options?: { confType?: 'log_log' | 'log' | 'plain', confidence?: number } | null): any
 
 /** A level (post-stratification: a crossed cell) whose target was collapsed into a neighbour or dropped. */
 export interface LevelChange {
@@ -348,6 +610,15 @@ export interface LevelChange {
   /** The target that was moved or removed. */
   target: number
 }
+
+/**
+ * Logistic regression of a 0/1 outcome (Newton-IRLS) with Wald intervals and odds ratios; separation or
+ * any failure to converge throws `CXKPI_NOT_CONVERGED`.
+ *
+ * @example
+ * logistic(churned, { sentiment }).coefficients[1].oddsRatio
+ */
+export declare function logistic(y: Float64Array | ReadonlyArray<number>, x: Float64Array | ReadonlyArray<number> | ReadonlyArray<Float64Array | ReadonlyArray<number>> | Record<string, Float64Array | ReadonlyArray<number>>, options?: { names?: string[], intercept?: boolean, confidence?: number, tol?: number, maxIter?: number } | null): any
 
 /** The achieved margins of one weighting variable (post-stratification: of one `by` variable). */
 export interface MarginReport {
@@ -459,6 +730,9 @@ export declare function meanScore(values: Float64Array | ReadonlyArray<number | 
 
 /** `meanScore` computed on the libuv thread pool. */
 export declare function meanScoreAsync(values: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: MeanOptions): Promise<MeanResult>
+
+/** Standard error of measurement sd·sqrt(1 - reliability) and minimal detectable change z·sqrt(2)·SEM. */
+export declare function measurementError(sd: number, reliability: number, options?: { confidence?: number } | null): any
 
 /**
  * Merges two partials of the same metric and settings (neither input is modified); merging the
@@ -584,6 +858,21 @@ export interface NpsResult {
   /** Whether weights were used. */
   weighted: boolean
 }
+
+/**
+ * Ordinary least squares: coefficient table (estimate, se, t, p, interval, standardised), R², adjusted R²,
+ * F, log-likelihood, AIC/BIC; `covType` `nonrobust` or `HC0`-`HC3`; `robustSe: true` adds all four HC SEs.
+ *
+ * @example
+ * ols(csat, { wait, fcr }, { covType: 'HC3' }).coefficients[1].estimate
+ */
+export declare function ols(y: Float64Array | ReadonlyArray<number>, x: Float64Array | ReadonlyArray<number> | ReadonlyArray<Float64Array | ReadonlyArray<number>> | Record<string, Float64Array | ReadonlyArray<number>>, options?: { names?: string[], intercept?: boolean, covType?: 'nonrobust' | 'HC0' | 'HC1' | 'HC2' | 'HC3', robustSe?: boolean, confidence?: number } | null): any
+
+/**
+ * Multiplicity-adjusted p-values in input order, as R `p.adjust` (`holm` (default),
+ * `benjamini_hochberg`/`bh`, `bonferroni`).
+ */
+export declare function pAdjust(p: Float64Array | ReadonlyArray<number>, method?: 'holm' | 'benjamini_hochberg' | 'bh' | 'fdr' | 'bonferroni' | null): number[]
 
 /** The result type `finishPartial` returns for a partial of each metric. */
 export interface PartialResults {
@@ -712,6 +1001,12 @@ export interface RakeOptions {
   /** Most trim-then-rerake cycles (default 50). */
   maxCycles?: number
 }
+
+/**
+ * Retention by signup cohort: share of each cohort still active t periods after signup (null when not
+ * yet observable). `churnPeriod` NaN = still active.
+ */
+export declare function retentionByCohort(cohort: Uint32Array | ReadonlyArray<number>, churnPeriod: Float64Array | ReadonlyArray<number>, observedUntil: number, horizon: number): any[]
 
 /**
  * Respondents (and invitations) needed for a margin of error: `metric` `'nps'` (margin in NPS points),
@@ -870,6 +1165,9 @@ export declare function sentimentShare(labels: Float64Array | ReadonlyArray<numb
 /** `sentimentShare` computed on the libuv thread pool. */
 export declare function sentimentShareAsync(labels: Float64Array | ReadonlyArray<number | null> | ReadonlyArray<string | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: SentimentOptions): Promise<SentimentResult>
 
+/** Driver importance: the Shapley (LMG) decomposition of R² over the predictors. */
+export declare function shapleyR2(y: Float64Array | ReadonlyArray<number>, x: ReadonlyArray<Float64Array | ReadonlyArray<number>> | Record<string, Float64Array | ReadonlyArray<number>>, options?: { names?: string[] } | null): any
+
 /**
  * A share from counts: `successes` of `n` (whole numbers, 0 <= successes <= n, n >= 1).
  *
@@ -913,6 +1211,24 @@ export interface ShareResult {
   /** Whether weights were used. */
   weighted: boolean
 }
+
+/**
+ * Empirical-Bayes shrinkage of group (agent/team) scores toward the prior mean with the ICC (share of
+ * variance due to groups); `model` `normal` (scores) or `beta_binomial` (0/1 flags).
+ *
+ * @example
+ * shrink(csat, agentCodes).groups.map(g => g.shrunk)
+ */
+export declare function shrink(values: Float64Array | ReadonlyArray<number>, groups: Uint32Array | ReadonlyArray<number>, options?: { model?: 'normal' | 'beta_binomial', confidence?: number } | null): any
+
+/**
+ * OLS of `outcome` on the components (`{ name: values }`) and the Shapley (LMG) decomposition of R²;
+ * `weights` are the Shapley shares divided by R².
+ */
+export declare function suggestWeights(components: Record<string, number[]>, outcome: number[]): { names: string[], coefficients: number[], stdErrors: number[], rSquared: number, shapley: number[], weights: number[], [key: string]: any }
+
+/** Test-retest reliability of one instrument measured twice: ICC(A,1), ICC(C,1), mean change, SEM, MDC. */
+export declare function testRetest(test: Float64Array | ReadonlyArray<number>, retest: Float64Array | ReadonlyArray<number>, options?: { confidence?: number } | null): any
 
 /**
  * Top-box share (CSAT): the share of answers in the top `k` boxes (default top-2 of 1-5), or the bottom
@@ -993,6 +1309,9 @@ export interface TrimResult {
  */
 export declare function trimWeights(weights: Float64Array | ReadonlyArray<number>, options?: TrimOptions): TrimResult
 
+/** Welch (default), Student, paired or one-sample t-test of mean(x) - mean(y). */
+export declare function tTest(x: Float64Array | ReadonlyArray<number>, y?: Float64Array | ReadonlyArray<number> | null, options?: { kind?: 'welch' | 'student' | 'paired' | 'one_sample', alternative?: 'two_sided' | 'less' | 'greater', mu?: number, confidence?: number } | null): any
+
 /** Version of the cxkpi core this module was built from (the npm package has the same version). */
 export declare function version(): string
 
@@ -1033,12 +1352,25 @@ export interface WeightDiagnostics {
 }
 
 /**
+ * What `designEstimate` needs to know about how the weights were made: the fit's `data` (and `base`)
+ * and its result.
+ */
+export interface WeightingDesign {
+  /** The same data object that was given to the fit (only the weighting variables are read). */
+  data: WeightingData
+  /** The fit's result (`rake`, `calibrate` or `poststratify`). */
+  weighting: WeightingResult
+  /** The base weights given to the fit, if any. */
+  base?: Float64Array | ReadonlyArray<number> | null
+}
+
+/**
  * Weights with the account of how they were made: the fit's status, iterations, achieved margins with
  * the relative error of every level, level changes and weight diagnostics.
  */
 export interface WeightingResult {
-  /** Which fit made the weights. */
-  method: 'rake' | 'calibrate' | 'poststratify'
+  /** Which fit made the weights (`'rake_trim'`: rake with trim-then-rerake cycles). */
+  method: 'rake' | 'rake_trim' | 'calibrate' | 'poststratify'
   /** Calibration distance; null for rake and poststratify. */
   distance: 'linear' | 'raking' | 'logit' | null
   /** Final weight of every row. */

@@ -5,9 +5,12 @@
 //! JS `Error`s with `code = "CXKPI_<KIND>"`, heavy calls also as promises computed off the event loop.
 //! Survey weighting (`weighting`) takes data as named columns and targets keyed by variable and level.
 
+mod composite;
 mod convert;
 mod error;
+mod incentive;
 mod metrics;
+mod stats;
 mod types;
 mod weighting;
 

@@ -6,9 +6,12 @@
 //! classes, and every core error becomes the exception class of its kind. No logic that the core lacks lives
 //! here. The pure-Python layer (python/cxkpi/) converts lists, pandas and polars columns once.
 
+mod composite;
 mod convert;
 mod errors;
+mod incentive;
 mod partials;
+mod stats;
 mod weighting;
 
 use numpy::PyReadonlyArray1;
@@ -402,6 +405,9 @@ fn _cxkpi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(grouped, m)?)?;
     partials::register(m)?;
     weighting::register(m)?;
+    incentive::register(m)?;
+    composite::register(m)?;
+    stats::register(m)?;
     errors::register(m)?;
     Ok(())
 }

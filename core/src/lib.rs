@@ -18,7 +18,9 @@
 //! ## From the README
 #![doc = include_str!("../../README.md")]
 
+pub mod composite;
 pub mod error;
+pub mod incentive;
 pub mod metrics;
 pub mod options;
 pub mod scale;
@@ -42,3 +44,18 @@ pub struct RustGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/weighting.md")]
 pub struct WeightingGuide;
+
+/// The examples of `docs/incentives.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/incentives.md")]
+pub struct IncentivesGuide;
+
+/// The examples of `docs/scorecard.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/scorecard.md")]
+pub struct ScorecardGuide;
+
+/// The examples of `docs/statistics.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/statistics.md")]
+pub struct StatisticsGuide;

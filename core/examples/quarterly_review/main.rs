@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 // Sections of the review that live in files of their own (one per library module they show).
-// mod scorecard;   // composite: the balanced scorecard of the sample company
-// mod bonuses;     // incentive: executive and frontline bonus outcomes
-// mod linkage;     // stats: does sentiment predict churn, test-retest check
+mod bonuses; // incentive: executive and frontline bonus outcomes
+mod linkage; // stats: does sentiment predict churn, test-retest check
+mod scorecard; // composite: the balanced scorecard of the sample company
 
 /// The validated survey; `pub(crate)` so the section files can read it.
 pub(crate) struct Survey {
@@ -247,9 +247,18 @@ fn weighted_section(s: &Survey) -> Result<()> {
         .map(|n| BASE_REGIONS.iter().find(|b| b.0 == n).map_or(0.0, |b| b.1))
         .collect();
     println!(
-        "  {:<8} {:>24} {:>24} {:>6} {:>8} {:>6} {:>10}",
-        "quarter", "NPS unweighted", "NPS weighted", "n", "Kish n", "deff", "max error"
+        "  {:<8} {:>24} {:>24} {:>6} {:>8} {:>6} {:>10} {:>13}",
+        "quarter",
+        "NPS unweighted",
+        "NPS weighted",
+        "n",
+        "Kish n",
+        "deff",
+        "max error",
+        "SE greg/fixed"
     );
+    let design_opts = weighting::DesignEstimateOptions::from_options("nps", &Options::new())?;
+    let mut last = None;
     for q in 0..s.quarter_names.len() as u32 {
         let rows: Vec<usize> = (0..s.nps.len()).filter(|&i| s.quarter[i] == q).collect();
         let seg: Vec<u32> = rows.iter().map(|&i| s.segment[i]).collect();
@@ -263,13 +272,37 @@ fn weighted_section(s: &Survey) -> Result<()> {
         let scores: Vec<f64> = rows.iter().map(|&i| s.nps[i]).collect();
         let u = nps(&scores, None, &NpsOptions::default())?;
         let wt = nps(&scores, Some(&w.weights), &NpsOptions::default())?;
+        // The SE that knows the weights were raked (GREG residuals), beside the fixed-weights one.
+        let design = weighting::Design::from_result(&[&seg, &reg], None, &w)?;
+        let by_region = weighting::design_estimate(&scores, &design, Some(&reg), &design_opts)?;
+        let se = |x: Option<f64>| x.unwrap_or(f64::NAN);
         println!(
-            "  {:<8} {:+6.1} [{:+6.1}, {:+6.1}] {:+6.1} [{:+6.1}, {:+6.1}] {:>6} {:>8.0} {:>6.2} {:>10.1e}",
+            "  {:<8} {:+6.1} [{:+6.1}, {:+6.1}] {:+6.1} [{:+6.1}, {:+6.1}] {:>6} {:>8.0} {:>6.2} {:>10.1e} {:>6.2}/{:<6.2}",
             s.quarter_names[q as usize], u.nps, u.lower, u.upper, wt.nps, wt.lower, wt.upper, u.n, wt.effective_n,
-            w.diagnostics.deff_kish, w.max_rel_error
+            w.diagnostics.deff_kish, w.max_rel_error, se(by_region.overall.se), se(by_region.overall.se_fixed_weights)
         );
+        last = Some((q, by_region));
     }
-    println!("  (weighted intervals: adjusted Wald on the Kish effective n; calibration-aware SEs come with issue 3)");
+    println!("  (weighted intervals: adjusted Wald on the Kish effective n; SE greg = linearisation that accounts");
+    println!("   for the raking, fixed = weights taken as given)");
+    if let Some((q, e)) = last {
+        println!(
+            "  {} weighted NPS by region (domains on the whole quarter, calibration-aware):",
+            s.quarter_names[q as usize]
+        );
+        for d in &e.by {
+            let name = &s.region_names[d.level.unwrap_or(0) as usize];
+            match (d.estimate, d.se, d.deff) {
+                (Some(est), Some(se), deff) => println!(
+                    "    {name:<6} {est:+6.1} ± {:4.1} (se {se:.2}, fixed-weights se {:.2}, deff {})",
+                    1.959963984540054 * se,
+                    d.se_fixed_weights.unwrap_or(f64::NAN),
+                    deff.map_or("n/a".into(), |x| format!("{x:.2}"))
+                ),
+                _ => println!("    {name:<6} no weighted answers"),
+            }
+        }
+    }
     Ok(())
 }
 
@@ -403,7 +436,9 @@ fn main() -> Result<()> {
     }
 
     weighted_section(&s)?;
-    // Section hooks (keep this order): scorecard::section(&s)?; bonuses::section(&s)?; linkage::section(&s)?;
+    scorecard::section(&s)?;
+    bonuses::section(&s)?;
+    linkage::section(&s)?;
 
     let worst = sample_size(&SampleSizeOptions::new(SampleMetric::Nps, 5.0))?;
     let all = nps(&s.nps, None, &NpsOptions::default())?;
