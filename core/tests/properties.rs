@@ -375,7 +375,7 @@ mod weighting_props {
             let (est, sef) = (e.overall.estimate.unwrap(), e.overall.se_fixed_weights.unwrap());
             prop_assert!((est - m.nps).abs() <= 1e-9 * m.nps.abs().max(1.0), "{} vs {}", est, m.nps);
             let sel = m.se_linearised.unwrap();
-            prop_assert!((sef - sel).abs() <= 1e-9 * sel.max(1e-9), "{} vs {}", sef, sel);
+            prop_assert!((sef - sel).abs() <= 1e-9 * sel.max(1.0), "{} vs {}", sef, sel);
             // Domain weights add up to the whole.
             let parts: f64 = e.by.iter().map(|x| x.weight_sum).sum();
             prop_assert!((parts - e.overall.weight_sum).abs() <= 1e-9 * parts);
@@ -385,7 +385,7 @@ mod weighting_props {
             let s1 = design_estimate(&y, &Design::from_result(&[&a], Some(&base), &r1).unwrap(), None, &opts).unwrap();
             let s2 = design_estimate(&y, &Design::from_result(&[&a], Some(&base), &p1).unwrap(), None, &opts).unwrap();
             let (x1, x2) = (s1.overall.se.unwrap(), s2.overall.se.unwrap());
-            prop_assert!((x1 - x2).abs() <= 1e-8 * x1.max(1e-9), "{} vs {}", x1, x2);
+            prop_assert!((x1 - x2).abs() <= 1e-8 * x1.max(1.0), "{} vs {}", x1, x2);
         }
 
         #[test]

@@ -304,6 +304,10 @@ struct Bucket {
     /// Σ w (y − mean_w)², Σ w² (y − mean_w²)² (second pass).
     m2w: f64,
     m2ww: f64,
+    /// Smallest and largest answer (meaningful when count > 0): a domain whose answers are all equal has
+    /// zero variance exactly, whatever the rounding of its moments.
+    ymin: f64,
+    ymax: f64,
 }
 
 impl Bucket {
@@ -315,6 +319,14 @@ impl Bucket {
     }
     /// Adds another bucket's moments (Chan et al. for the second moments).
     fn merge(&mut self, o: &Bucket) {
+        if o.count > 0 {
+            if self.count == 0 {
+                (self.ymin, self.ymax) = (o.ymin, o.ymax);
+            } else {
+                self.ymin = self.ymin.min(o.ymin);
+                self.ymax = self.ymax.max(o.ymax);
+            }
+        }
         let m2w = merge_m2(self.sw, self.swy, self.m2w, o.sw, o.swy, o.m2w);
         let m2ww = merge_m2(self.sww, self.swwy, self.m2ww, o.sww, o.swwy, o.m2ww);
         self.count += o.count;
@@ -467,6 +479,12 @@ fn accumulate(
         }
         let y = metric.recode(v);
         let add = |b: &mut Bucket| {
+            if b.count == 0 {
+                (b.ymin, b.ymax) = (y, y);
+            } else {
+                b.ymin = b.ymin.min(y);
+                b.ymax = b.ymax.max(y);
+            }
             b.count += 1;
             b.nonzero += (wi != 0.0) as u64;
             b.sd += di;
@@ -970,6 +988,25 @@ fn estimate_domain(
     }
     let ybar = NeumaierSum::of(&bk.iter().map(|b| b.swy).collect::<Vec<_>>()) / wsum;
     out.estimate = Some(ybar);
+    // All answers equal: the estimate is that value and its variance is zero exactly (the design effect,
+    // a ratio of two zero variances, is undefined). Without this, rounding noise of order 1e-15 would stand
+    // for both and give an arbitrary design effect.
+    let with_answers = bk.iter().filter(|b| b.count > 0);
+    let lo = with_answers
+        .clone()
+        .map(|b| b.ymin)
+        .fold(f64::INFINITY, f64::min);
+    let hi = with_answers
+        .map(|b| b.ymax)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if lo == hi {
+        out.estimate = Some(lo);
+        if n_rows >= 2 {
+            (out.se, out.se_fixed_weights) = (Some(0.0), Some(0.0));
+            (out.lower, out.upper) = (Some(lo), Some(lo));
+        }
+        return out;
+    }
     if n_rows < 2 {
         return out;
     }
