@@ -119,18 +119,7 @@ pub fn calibrate_cells(
                 .into(),
         });
     }
-    let table = cells.table();
-    if targets.len() != table.levels.len()
-        || targets
-            .iter()
-            .zip(&table.levels)
-            .any(|(t, &l)| t.len() != l)
-    {
-        return Err(CxkpiError::invalid(
-            "targets",
-            "one target per level of every variable of the partial is needed",
-        ));
-    }
+    let table = cells.table_for(targets)?;
     let t = prepare_targets(&table, targets, opts)?;
     let bounds = cell_bounds(&table, opts)?;
     check_bounds_feasible(&table, &t, bounds.as_deref())?;

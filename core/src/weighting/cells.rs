@@ -71,6 +71,27 @@ fn code_out_of_scale(v: usize, i: usize, k: u32, levels: usize) -> CxkpiError {
 }
 
 impl CellTable {
+    /// A table without rows, from sorted cell keys and per-cell totals (merged partials).
+    pub(crate) fn from_keys(
+        levels: &[usize],
+        keys: &[Vec<u32>],
+        base_total: Vec<f64>,
+        base_sq_total: Vec<f64>,
+        count: Vec<u64>,
+    ) -> CellTable {
+        CellTable {
+            n_rows: count.iter().sum::<u64>() as usize,
+            levels: levels.to_vec(),
+            cell_of_row: Vec::new(),
+            cell_levels: (0..levels.len())
+                .map(|v| keys.iter().map(|k| k[v]).collect())
+                .collect(),
+            base_total,
+            base_sq_total,
+            count,
+        }
+    }
+
     /// Aggregates rows into cells. `levels[v]` is the number of levels (targets) of variable v; a code at or
     /// above it is an `out_of_scale` error naming the variable and row.
     pub fn build(codes: &[&[u32]], levels: &[usize], base: Option<&[f64]>) -> Result<CellTable> {
@@ -466,17 +487,26 @@ impl CellPartial {
 
     /// A cell table without rows (for fitting on merged aggregates).
     pub(crate) fn table(&self) -> CellTable {
-        CellTable {
-            n_rows: self.count.iter().sum::<u64>() as usize,
-            levels: self.levels.clone(),
-            cell_of_row: Vec::new(),
-            cell_levels: (0..self.levels.len())
-                .map(|v| self.keys.iter().map(|k| k[v]).collect())
-                .collect(),
-            base_total: self.base_total.iter().map(NeumaierSum::value).collect(),
-            base_sq_total: self.base_sq_total.iter().map(NeumaierSum::value).collect(),
-            count: self.count.clone(),
+        CellTable::from_keys(
+            &self.levels,
+            &self.keys,
+            self.base_total.iter().map(NeumaierSum::value).collect(),
+            self.base_sq_total.iter().map(NeumaierSum::value).collect(),
+            self.count.clone(),
+        )
+    }
+
+    /// The cell table, after checking that `targets` has one target per level of every variable.
+    pub(crate) fn table_for(&self, targets: &[&[f64]]) -> Result<CellTable> {
+        if targets.len() != self.levels.len()
+            || targets.iter().zip(&self.levels).any(|(t, &l)| t.len() != l)
+        {
+            return Err(CxkpiError::invalid(
+                "targets",
+                "one target per level of every variable of the partial is needed",
+            ));
         }
+        Ok(self.table())
     }
 }
 

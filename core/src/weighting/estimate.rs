@@ -738,17 +738,13 @@ impl DesignPartial {
             });
         }
         let model = Model::of(method)?;
-        let cells = CellTable {
-            n_rows: self.all.iter().map(|c| c.count as usize).sum(),
-            levels: self.levels.clone(),
-            cell_of_row: Vec::new(),
-            cell_levels: (0..self.levels.len())
-                .map(|v| self.keys.iter().map(|k| k[v]).collect())
-                .collect(),
-            base_total: self.all.iter().map(|c| c.sd).collect(),
-            base_sq_total: Vec::new(),
-            count: self.all.iter().map(|c| c.count).collect(),
-        };
+        let cells = CellTable::from_keys(
+            &self.levels,
+            &self.keys,
+            self.all.iter().map(|c| c.sd).collect(),
+            Vec::new(),
+            self.all.iter().map(|c| c.count).collect(),
+        );
         let design = Design {
             cells,
             model,

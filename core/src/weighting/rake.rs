@@ -245,19 +245,7 @@ pub fn rake_cells(
             message: "trim-then-rerake works on rows: use rake, not rake_cells".into(),
         });
     }
-    opts.only_for("rake")?;
-    let table = cells.table();
-    if targets.len() != table.levels.len()
-        || targets
-            .iter()
-            .zip(&table.levels)
-            .any(|(t, &l)| t.len() != l)
-    {
-        return Err(CxkpiError::invalid(
-            "targets",
-            "one target per level of every variable of the partial is needed",
-        ));
-    }
+    let table = cells.table_for(targets)?;
     let t = prepare_targets(&table, targets, opts)?;
     let (g, status, sweeps) = ipf(&table, &t, opts);
     if status != FitStatus::Converged && opts.on_nonconvergence == super::OnNonConvergence::Error {
