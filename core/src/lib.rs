@@ -18,6 +18,7 @@
 //! ## From the README
 #![doc = include_str!("../../README.md")]
 
+pub mod baseline;
 pub mod composite;
 pub mod error;
 pub mod incentive;
