@@ -1,6 +1,6 @@
 //! Bindings of core `stats`: reliability (`icc`, `cronbachAlpha`, `measurementError`, `testRetest`),
 //! association (`correlation`, `correlationMatrix`, `pAdjust`), regression (`ols`, `shapleyR2`,
-//! `logistic`), impact (`tTest`, `did`), survival (`kaplanMeier`, `retentionByCohort`) and `shrink`.
+//! `logistic`), impact (`tTest`, `did`), survival (`kaplanMeier`, `retentionByCohort`, `hazardByGroup`) and `shrink`.
 //!
 //! Tables (ratings, items, correlation data) are an array of rows or an object of named columns;
 //! predictors `x` are one column, an array of columns or an object of named columns. Options objects use
@@ -12,7 +12,8 @@ use napi_derive::napi;
 use serde_json::{Map, Value};
 
 use cxkpi::stats::{
-    association, impact, logistic, parse_options, regression, reliability, shrinkage, survival,
+    association, hazard, impact, logistic, parse_options, regression, reliability, shrinkage,
+    survival,
 };
 
 use crate::convert::{code_column, column, options, Js, Tree};
@@ -397,6 +398,32 @@ pub fn kaplan_meier(
         let b = column(arg(&env, &event), "event")?;
         let (o, _) = opts_value(opt_arg(&env, &options))?;
         Tree::of(&survival::kaplan_meier(&a, &b, &parse_options(&o)?)?)
+    })
+}
+
+/// Churn hazard by group (e.g. sentiment band): events per unit of follow-up with exact Poisson intervals,
+/// rate ratios against `reference` (default: the smallest code) with exact conditional and Wald intervals
+/// and the exact conditional p-value, and the log-rank test across groups.
+///
+/// @example
+/// hazardByGroup(months, churned, bandCodes, { reference: 0 }).groups.map(g => g.rateRatio)
+#[napi(
+    ts_args_type = "time: Float64Array | ReadonlyArray<number>, event: Float64Array | ReadonlyArray<number>, group: Uint32Array | ReadonlyArray<number>, options?: { reference?: number, confidence?: number } | null",
+    ts_return_type = "any"
+)]
+pub fn hazard_by_group(
+    env: Env,
+    time: Unknown,
+    event: Unknown,
+    group: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
+    run(&env, || {
+        let a = column(arg(&env, &time), "time")?;
+        let b = column(arg(&env, &event), "event")?;
+        let g = code_column(arg(&env, &group), "group")?;
+        let (o, _) = opts_value(opt_arg(&env, &options))?;
+        Tree::of(&hazard::hazard_by_group(&a, &b, &g, &parse_options(&o)?)?)
     })
 }
 

@@ -11,7 +11,7 @@ use pyo3::types::PyAny;
 use serde_json::Value;
 
 use cxkpi::stats::{association, impact, logistic, parse_options, regression, reliability};
-use cxkpi::stats::{shrinkage, survival};
+use cxkpi::stats::{hazard, shrinkage, survival};
 
 use crate::convert::{py_to_json, to_py};
 use crate::errors::IntoPy;
@@ -256,6 +256,24 @@ fn stats_kaplan_meier<'py>(
     to_py(py, &res)
 }
 
+/// Churn hazard by group: exact Poisson rates, rate ratios and the log-rank test.
+#[pyfunction]
+#[pyo3(signature = (time, event, group, options=None))]
+fn stats_hazard_by_group<'py>(
+    py: Python<'py>,
+    time: Col<'py>,
+    event: Col<'py>,
+    group: Codes<'py>,
+    options: Option<Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let o = opts(py, options.as_ref())?;
+    let (a, b, g) = (slice(&time), slice(&event), slice(&group));
+    let res = py
+        .detach(|| hazard::hazard_by_group(&a, &b, &g, &parse_options(&o)?))
+        .py(py)?;
+    to_py(py, &res)
+}
+
 /// Retention by signup cohort.
 #[pyfunction]
 fn stats_retention_by_cohort<'py>(
@@ -304,6 +322,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stats_did, m)?)?;
     m.add_function(wrap_pyfunction!(stats_kaplan_meier, m)?)?;
     m.add_function(wrap_pyfunction!(stats_retention_by_cohort, m)?)?;
+    m.add_function(wrap_pyfunction!(stats_hazard_by_group, m)?)?;
     m.add_function(wrap_pyfunction!(stats_shrink, m)?)?;
     Ok(())
 }

@@ -50,6 +50,9 @@ def run(function: str, inp: Dict[str, Any]) -> Any:
         return cxkpi.did(inp["y"], inp["treated"], inp["post"], **_kw(inp, "y", "treated", "post")).to_dict()
     if function == "kaplan_meier":
         return cxkpi.kaplan_meier(inp["time"], inp["event"], **_kw(inp, "time", "event")).to_dict()
+    if function == "hazard_by_group":
+        return cxkpi.hazard_by_group(inp["time"], inp["event"], inp["group"],
+                                     **_kw(inp, "time", "event", "group")).to_dict()
     if function == "retention_by_cohort":
         return cxkpi.retention_by_cohort(inp["cohort"], [_nan(v) for v in inp["churn_period"]],
                                          observed_until=inp["observed_until"], horizon=inp["horizon"])

@@ -4,7 +4,9 @@
 mod common;
 
 use cxkpi::options::value_to_f64;
-use cxkpi::stats::{association, impact, logistic, regression, reliability, shrinkage, survival};
+use cxkpi::stats::{
+    association, hazard, impact, logistic, regression, reliability, shrinkage, survival,
+};
 use cxkpi::Result;
 use serde_json::{Map, Value};
 
@@ -145,6 +147,21 @@ fn run(function: &str, input: &Value) -> Result<Value> {
             to_value(survival::kaplan_meier(
                 &floats(&d["time"]),
                 &floats(&d["event"]),
+                &opts(&o)?,
+            ))
+        }
+        "hazard_by_group" => {
+            let (d, o) = split(input, &["time", "event", "group"]);
+            let group: Vec<u32> = d["group"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as u32)
+                .collect();
+            to_value(hazard::hazard_by_group(
+                &floats(&d["time"]),
+                &floats(&d["event"]),
+                &group,
                 &opts(&o)?,
             ))
         }

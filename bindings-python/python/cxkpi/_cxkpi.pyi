@@ -47,6 +47,7 @@ __all__ = [
     "stats_did",
     "stats_kaplan_meier",
     "stats_retention_by_cohort",
+    "stats_hazard_by_group",
     "stats_shrink",
     "__version__",
     "version",
@@ -211,6 +212,7 @@ def stats_did(y: _F64, treated: _F64, post: _F64, options: _Opts = None) -> _Res
     """Difference-in-differences."""
 def stats_kaplan_meier(time: _F64, event: _F64, options: _Opts = None) -> _Res:
     """Kaplan-Meier curve."""
+def stats_hazard_by_group(time: _F64, event: _F64, group: _U32, options: _Opts = None) -> _Res: ...
 def stats_retention_by_cohort(cohort: _U32, churn_period: _F64, observed_until: int, horizon: int) -> List[_Res]:
     """Retention by signup cohort."""
 def stats_shrink(values: _F64, groups: _U32, options: _Opts = None) -> _Res:

@@ -36,6 +36,7 @@ __all__ = [
     "ols",
     "p_adjust",
     "retention_by_cohort",
+    "hazard_by_group",
     "shapley_r2",
     "shrink",
     "t_test",
@@ -226,6 +227,22 @@ def _codes(values: Any, arg: str) -> np.ndarray:
     if arr.dtype.kind not in "iu" or (arr.size and arr.min() < 0):
         raise invalid_argument(arg, "must be non-negative integer codes")
     return np.ascontiguousarray(arr, dtype=_U32)
+
+
+def hazard_by_group(
+    time: Any, event: Any, group: Any, *, reference: Optional[int] = None, confidence: float = 0.95
+) -> StatsResult:
+    """Churn hazard by group (e.g. sentiment band): events per unit of follow-up with exact Poisson intervals
+    (R ``poisson.test``), rate ratios against ``reference`` (default: the smallest code) with exact
+    conditional and Wald intervals and the exact conditional p-value, and the log-rank test across groups
+    (R ``survdiff``). ``event`` is 1 for a churn at ``time``, 0 for still active; ``group`` integer codes."""
+    o: Dict[str, Any] = {"confidence": confidence}
+    if reference is not None:
+        o["reference"] = int(reference)
+    return StatsResult(
+        _cxkpi.stats_hazard_by_group(as_f64(time, "time"), as_f64(event, "event"), _codes(group, "group"), o),
+        "hazard_by_group",
+    )
 
 
 def retention_by_cohort(cohort: Any, churn_period: Any, *, observed_until: int, horizon: int) -> List[Dict[str, Any]]:

@@ -21,6 +21,7 @@ __all__ = [
     "ols",
     "p_adjust",
     "retention_by_cohort",
+    "hazard_by_group",
     "shapley_r2",
     "shrink",
     "t_test",
@@ -107,6 +108,12 @@ def did(y: Any, treated: Any, post: Any, *, cov_type: str = "nonrobust", confide
 
 def kaplan_meier(time: Any, event: Any, *, conf_type: str = "log_log", confidence: float = 0.95) -> StatsResult:
     """Kaplan-Meier curve with Greenwood SE and log-log/log/plain intervals."""
+
+def hazard_by_group(
+    time: Any, event: Any, group: Any, *, reference: Optional[int] = None, confidence: float = 0.95
+) -> StatsResult:
+    """Churn hazard by group: exact Poisson rates, rate ratios (exact conditional, Wald) and the log-rank
+    test."""
 
 def retention_by_cohort(
     cohort: Any, churn_period: Any, *, observed_until: int, horizon: int

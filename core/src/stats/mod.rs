@@ -9,6 +9,7 @@ pub mod sum;
 pub mod association;
 pub(crate) mod check;
 pub mod fdist;
+pub mod hazard;
 pub mod impact;
 pub(crate) mod linalg;
 pub mod logistic;
