@@ -29,6 +29,7 @@ goldenFamily(
     t_test: (input) => cx.tTest(col(input.x), input.y ? col(input.y) : null, opts(input, ['x', 'y'])),
     did: (input) => cx.did(col(input.y), col(input.treated), col(input.post), opts(input, ['y', 'treated', 'post'])),
     kaplan_meier: (input) => cx.kaplanMeier(col(input.time), col(input.event), opts(input, ['time', 'event'])),
+    before_after: (input) => cx.beforeAfter(col(input.values), Float64Array.from(input.days), opts(input, ['values', 'days'])),
     hazard_by_group: (input) =>
       cx.hazardByGroup(col(input.time), col(input.event), Uint32Array.from(input.group), opts(input, ['time', 'event', 'group'])),
     retention_by_cohort: (input) =>

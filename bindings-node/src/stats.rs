@@ -12,8 +12,8 @@ use napi_derive::napi;
 use serde_json::{Map, Value};
 
 use cxkpi::stats::{
-    association, hazard, impact, logistic, parse_options, regression, reliability, shrinkage,
-    survival,
+    association, before_after, hazard, impact, logistic, parse_options, regression, reliability,
+    shrinkage, survival,
 };
 
 use crate::convert::{code_column, column, options, Js, Tree};
@@ -398,6 +398,54 @@ pub fn kaplan_meier(
         let b = column(arg(&env, &event), "event")?;
         let (o, _) = opts_value(opt_arg(&env, &options))?;
         Tree::of(&survival::kaplan_meier(&a, &b, &parse_options(&o)?)?)
+    })
+}
+
+/// A KPI before and after an intervention date: the before window `[intervention - windowBefore,
+/// intervention)` and the after window `[intervention + gap, intervention + gap + windowAfter)` (absent: every
+/// day on that side). Returns the period move (z test, minimal detectable change, plain words) and Welch's
+/// t-test (after - before). `days`: ISO date strings, or days since 1970-01-01 as numbers.
+///
+/// @example
+/// beforeAfter(csat, ['2025-03-01', '2025-03-02', ...], { intervention: '2025-03-05', gap: 2 }).words
+#[napi(
+    ts_args_type = "values: Float64Array | ReadonlyArray<number>, days: ReadonlyArray<string> | Float64Array | ReadonlyArray<number>, options: { intervention: string, windowBefore?: number, windowAfter?: number, gap?: number, alpha?: number, power?: number, units?: string }",
+    ts_return_type = "any"
+)]
+pub fn before_after(
+    env: Env,
+    values: Unknown,
+    days: Unknown,
+    options: Option<Unknown>,
+) -> napi::Result<Tree> {
+    run(&env, || {
+        let a = column(arg(&env, &values), "values")?;
+        let js = arg(&env, &days);
+        let is_text = js.is_array() && js.array_len() > 0 && js.element(0)?.string().is_some();
+        let d: Vec<i64> = if is_text {
+            let mut text = Vec::with_capacity(js.array_len() as usize);
+            for i in 0..js.array_len() {
+                text.push(js.element(i)?.string().ok_or_else(|| {
+                    invalid("days", format!("element {i} is not an ISO date string"))
+                })?);
+            }
+            before_after::parse_days(&text)?
+        } else {
+            let col = column(js, "days")?;
+            let mut out = Vec::with_capacity(col.len());
+            for (i, &v) in col.iter().enumerate() {
+                if v.fract() != 0.0 || !v.is_finite() {
+                    return Err(invalid(
+                        "days",
+                        format!("element {i} = {v} is not a whole day number"),
+                    ));
+                }
+                out.push(v as i64);
+            }
+            out
+        };
+        let (o, _) = opts_value(opt_arg(&env, &options))?;
+        Tree::of(&before_after::before_after(&a, &d, &parse_options(&o)?)?)
     })
 }
 

@@ -5,13 +5,13 @@
 //! parsed by the core with serde (`deny_unknown_fields`), so the three languages validate them identically;
 //! the GIL is released around every core call; results go back as dicts of the core's fields.
 
-use numpy::PyReadonlyArray1;
+use numpy::{PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyAny;
 use serde_json::Value;
 
 use cxkpi::stats::{association, impact, logistic, parse_options, regression, reliability};
-use cxkpi::stats::{hazard, shrinkage, survival};
+use cxkpi::stats::{before_after, hazard, shrinkage, survival};
 
 use crate::convert::{py_to_json, to_py};
 use crate::errors::IntoPy;
@@ -20,6 +20,7 @@ use crate::{slice, Slice};
 type Obj<'py> = Bound<'py, PyAny>;
 type Col<'py> = PyReadonlyArray1<'py, f64>;
 type Codes<'py> = PyReadonlyArray1<'py, u32>;
+type Table<'py> = PyReadonlyArray2<'py, f64>;
 
 fn opts(py: Python<'_>, o: Option<&Obj<'_>>) -> PyResult<Value> {
     match o {
@@ -30,6 +31,16 @@ fn opts(py: Python<'_>, o: Option<&Obj<'_>>) -> PyResult<Value> {
 
 fn slices<'a>(cols: &'a [Col<'_>]) -> Vec<Slice<'a, f64>> {
     cols.iter().map(slice).collect()
+}
+
+/// A C-ordered 2-D array as its row-major buffer and column count (the Python layer only sends C-contiguous
+/// float64 tables here).
+fn table<'a>(x: &'a Table<'_>) -> PyResult<(&'a [f64], usize)> {
+    let ncols = x.shape()[1];
+    let data = x.as_slice().map_err(|_| {
+        pyo3::exceptions::PyValueError::new_err("x: expected a C-contiguous float64 2-D array")
+    })?;
+    Ok((data, ncols))
 }
 
 fn refs<'a>(s: &'a [Slice<'_, f64>]) -> Vec<&'a [f64]> {
@@ -166,6 +177,24 @@ fn stats_ols<'py>(
     to_py(py, &res)
 }
 
+/// OLS with the predictors in one C-ordered 2-D array (rows × predictors), read in place.
+#[pyfunction]
+#[pyo3(signature = (y, x, options=None))]
+fn stats_ols_rows<'py>(
+    py: Python<'py>,
+    y: Col<'py>,
+    x: Table<'py>,
+    options: Option<Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let o = opts(py, options.as_ref())?;
+    let ys = slice(&y);
+    let (data, ncols) = table(&x)?;
+    let res = py
+        .detach(|| regression::ols_rows(&ys, data, ncols, &parse_options(&o)?))
+        .py(py)?;
+    to_py(py, &res)
+}
+
 /// Shapley decomposition of R².
 #[pyfunction]
 #[pyo3(signature = (y, x, names=None))]
@@ -199,6 +228,24 @@ fn stats_logistic<'py>(
     let r = refs(&s);
     let res = py
         .detach(|| logistic::logistic(&ys, &r, &parse_options(&o)?))
+        .py(py)?;
+    to_py(py, &res)
+}
+
+/// Logistic regression with the predictors in one C-ordered 2-D array, read in place.
+#[pyfunction]
+#[pyo3(signature = (y, x, options=None))]
+fn stats_logistic_rows<'py>(
+    py: Python<'py>,
+    y: Col<'py>,
+    x: Table<'py>,
+    options: Option<Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let o = opts(py, options.as_ref())?;
+    let ys = slice(&y);
+    let (data, ncols) = table(&x)?;
+    let res = py
+        .detach(|| logistic::logistic_rows(&ys, data, ncols, &parse_options(&o)?))
         .py(py)?;
     to_py(py, &res)
 }
@@ -274,6 +321,23 @@ fn stats_hazard_by_group<'py>(
     to_py(py, &res)
 }
 
+/// KPI before/after an intervention date; `days` are days since 1970-01-01.
+#[pyfunction]
+#[pyo3(signature = (values, days, options=None))]
+fn stats_before_after<'py>(
+    py: Python<'py>,
+    values: Col<'py>,
+    days: PyReadonlyArray1<'py, i64>,
+    options: Option<Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let o = opts(py, options.as_ref())?;
+    let (a, d) = (slice(&values), slice(&days));
+    let res = py
+        .detach(|| before_after::before_after(&a, &d, &parse_options(&o)?))
+        .py(py)?;
+    to_py(py, &res)
+}
+
 /// Retention by signup cohort.
 #[pyfunction]
 fn stats_retention_by_cohort<'py>(
@@ -316,6 +380,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stats_correlation_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(stats_p_adjust, m)?)?;
     m.add_function(wrap_pyfunction!(stats_ols, m)?)?;
+    m.add_function(wrap_pyfunction!(stats_ols_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(stats_logistic_rows, m)?)?;
     m.add_function(wrap_pyfunction!(stats_shapley_r2, m)?)?;
     m.add_function(wrap_pyfunction!(stats_logistic, m)?)?;
     m.add_function(wrap_pyfunction!(stats_t_test, m)?)?;
@@ -323,6 +389,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stats_kaplan_meier, m)?)?;
     m.add_function(wrap_pyfunction!(stats_retention_by_cohort, m)?)?;
     m.add_function(wrap_pyfunction!(stats_hazard_by_group, m)?)?;
+    m.add_function(wrap_pyfunction!(stats_before_after, m)?)?;
     m.add_function(wrap_pyfunction!(stats_shrink, m)?)?;
     Ok(())
 }

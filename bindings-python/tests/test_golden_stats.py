@@ -50,6 +50,10 @@ def run(function: str, inp: Dict[str, Any]) -> Any:
         return cxkpi.did(inp["y"], inp["treated"], inp["post"], **_kw(inp, "y", "treated", "post")).to_dict()
     if function == "kaplan_meier":
         return cxkpi.kaplan_meier(inp["time"], inp["event"], **_kw(inp, "time", "event")).to_dict()
+    if function == "before_after":
+        vals = [_nan(v) for v in inp["values"]]
+        return cxkpi.before_after(vals, inp["days"], inp["intervention"],
+                                  **_kw(inp, "values", "days", "intervention")).to_dict()
     if function == "hazard_by_group":
         return cxkpi.hazard_by_group(inp["time"], inp["event"], inp["group"],
                                      **_kw(inp, "time", "event", "group")).to_dict()

@@ -70,6 +70,24 @@ def test_ols_names_robust_and_singular():
     assert pickle.loads(pickle.dumps(fit)) == fit
 
 
+def test_row_major_table_gives_the_same_bits_as_columns():
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(9000, 4))  # C-ordered: read in place by the core, row by row
+    y = x @ np.array([0.4, -0.1, 0.0, 0.3]) + rng.normal(size=9000)
+    yb = (y > 0).astype(float)
+    cols = {f"x{j + 1}": np.ascontiguousarray(x[:, j]) for j in range(4)}
+    assert cxkpi.ols(y, x, cov_type="HC3", robust_se=True).to_dict() == \
+        cxkpi.ols(y, cols, cov_type="HC3", robust_se=True).to_dict()
+    assert cxkpi.logistic(yb, x).to_dict() == cxkpi.logistic(yb, cols).to_dict()
+    assert cxkpi.ols(y, np.asfortranarray(x)).to_dict() == cxkpi.ols(y, x).to_dict()
+    bad = x.copy()
+    bad[17, 2] = np.nan
+    with pytest.raises(cxkpi.MissingValueError, match=r"x\[2\]"):
+        cxkpi.ols(y, bad)
+    with pytest.raises(cxkpi.LengthMismatchError):
+        cxkpi.ols(y[:-1], x)
+
+
 def test_logistic_separation_is_not_converged():
     with pytest.raises(cxkpi.NotConvergedError):
         cxkpi.logistic([0, 0, 0, 1, 1, 1], [1, 2, 3, 4, 5, 6])

@@ -5,7 +5,8 @@ mod common;
 
 use cxkpi::options::value_to_f64;
 use cxkpi::stats::{
-    association, hazard, impact, logistic, regression, reliability, shrinkage, survival,
+    association, before_after, hazard, impact, logistic, regression, reliability, shrinkage,
+    survival,
 };
 use cxkpi::Result;
 use serde_json::{Map, Value};
@@ -147,6 +148,20 @@ fn run(function: &str, input: &Value) -> Result<Value> {
             to_value(survival::kaplan_meier(
                 &floats(&d["time"]),
                 &floats(&d["event"]),
+                &opts(&o)?,
+            ))
+        }
+        "before_after" => {
+            let (d, o) = split(input, &["values", "days"]);
+            let days: Vec<i64> = d["days"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_i64().unwrap())
+                .collect();
+            to_value(before_after::before_after(
+                &floats(&d["values"]),
+                &days,
                 &opts(&o)?,
             ))
         }

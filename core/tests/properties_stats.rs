@@ -5,7 +5,8 @@
 
 use cxkpi::stats::association::{correlation, CorrelationMethod, CorrelationOptions};
 use cxkpi::stats::impact::{did, DidOptions};
-use cxkpi::stats::regression::{ols, shapley_r2, OlsOptions};
+use cxkpi::stats::logistic::{logistic, logistic_rows, LogisticOptions};
+use cxkpi::stats::regression::{ols, ols_rows, shapley_r2, CovType, OlsOptions};
 use cxkpi::stats::reliability::{icc, IccOptions};
 use cxkpi::stats::shrinkage::{shrink, ShrinkOptions};
 use cxkpi::stats::survival::{kaplan_meier, KaplanMeierOptions};
@@ -40,6 +41,26 @@ proptest! {
                 prop_assert!(close(r.r, r2.r, 1e-9));
             }
         }
+    }
+
+    #[test]
+    fn row_major_input_gives_the_same_bits(n in 12usize..9000, seed in 0u64..1000, intercept in any::<bool>()) {
+        // three predictors; the length crosses the 4096-row block boundary for larger n
+        let cols: Vec<Vec<f64>> = (0..3u64)
+            .map(|j| (0..n).map(|i| (((i as u64 + 1) * (j + 3) * 2654435761 + seed) % 1000) as f64 / 100.0).collect())
+            .collect();
+        let y: Vec<f64> = (0..n).map(|i| cols[0][i] - 0.5 * cols[1][i] + ((i as u64 * 7919 + seed) % 13) as f64).collect();
+        let yb: Vec<f64> = (0..n).map(|i| f64::from(u8::from((i as u64 * 31 + seed) % 5 < 2 || cols[2][i] > 8.0))).collect();
+        let rows: Vec<f64> = (0..n).flat_map(|i| (0..3).map(move |j| (i, j))).map(|(i, j)| cols[j][i]).collect();
+        let refs: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+        let o = OlsOptions { intercept, cov_type: CovType::Hc3, robust_se: true, ..OlsOptions::default() };
+        let a = ols(&y, &refs, &o);
+        let b = ols_rows(&y, &rows, 3, &o);
+        prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        let lo = LogisticOptions { intercept, ..LogisticOptions::default() };
+        let c = logistic(&yb, &refs, &lo);
+        let d = logistic_rows(&yb, &rows, 3, &lo);
+        prop_assert_eq!(format!("{c:?}"), format!("{d:?}"));
     }
 
     #[test]

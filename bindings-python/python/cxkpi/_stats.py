@@ -37,6 +37,7 @@ __all__ = [
     "p_adjust",
     "retention_by_cohort",
     "hazard_by_group",
+    "before_after",
     "shapley_r2",
     "shrink",
     "t_test",
@@ -100,8 +101,14 @@ def _matrix_columns(data: Any, arg: str) -> Tuple[List[np.ndarray], Optional[Lis
     return [arr[:, j] for j in range(arr.shape[1])], None
 
 
-def _predictors(x: Any, names: Optional[Sequence[str]]) -> Tuple[List[np.ndarray], Optional[List[str]]]:
-    """Predictors: a 1-D column (one predictor), a 2-D array (rows × predictors), a DataFrame or a mapping."""
+def _predictors(x: Any, names: Optional[Sequence[str]]) -> Tuple[Any, Optional[List[str]]]:
+    """Predictors: a 1-D column (one predictor), a 2-D array (rows × predictors), a DataFrame or a mapping.
+
+    A C-ordered float64 2-D numpy array is passed through as is (the core reads it in place, row by row);
+    everything else becomes a list of contiguous columns."""
+    if (isinstance(x, np.ndarray) and x.ndim == 2 and x.dtype == np.float64 and x.flags.c_contiguous
+            and x.shape[1] > 0):
+        return x, list(names) if names is not None else None
     if isinstance(x, np.ndarray) and x.ndim == 1:
         cols, found = [as_f64(x, "x")], None
     elif isinstance(x, (list, tuple)) and x and not isinstance(x[0], (list, tuple, np.ndarray)):
@@ -180,12 +187,16 @@ def ols(y: Any, x: Any, *, names: Optional[Sequence[str]] = None, intercept: boo
     """
     cols, nm = _predictors(x, names)
     o = _opts(intercept=intercept, cov_type=cov_type, robust_se=robust_se, confidence=confidence, names=nm)
-    return StatsResult(_cxkpi.stats_ols(as_f64(y, "y"), cols, o), "ols")
+    fit = _cxkpi.stats_ols_rows if isinstance(cols, np.ndarray) else _cxkpi.stats_ols
+    return StatsResult(fit(as_f64(y, "y"), cols, o), "ols")
 
 
 def shapley_r2(y: Any, x: Any, *, names: Optional[Sequence[str]] = None) -> StatsResult:
     """Driver importance: the Shapley (LMG) decomposition of R² over the predictors of ``x``."""
     cols, nm = _predictors(x, names)
+    if isinstance(cols, np.ndarray):
+        f = np.asfortranarray(cols)
+        cols = [f[:, j] for j in range(f.shape[1])]
     return StatsResult(_cxkpi.stats_shapley_r2(as_f64(y, "y"), cols, nm), "shapley_r2")
 
 
@@ -195,7 +206,8 @@ def logistic(y: Any, x: Any, *, names: Optional[Sequence[str]] = None, intercept
     converge (e.g. separation) raises ``NotConvergedError``."""
     cols, nm = _predictors(x, names)
     o = _opts(intercept=intercept, confidence=confidence, tol=tol, max_iter=max_iter, names=nm)
-    return StatsResult(_cxkpi.stats_logistic(as_f64(y, "y"), cols, o), "logistic")
+    fit = _cxkpi.stats_logistic_rows if isinstance(cols, np.ndarray) else _cxkpi.stats_logistic
+    return StatsResult(fit(as_f64(y, "y"), cols, o), "logistic")
 
 
 def t_test(x: Any, y: Any = None, *, kind: str = "welch", alternative: str = "two_sided", mu: float = 0.0,
@@ -227,6 +239,52 @@ def _codes(values: Any, arg: str) -> np.ndarray:
     if arr.dtype.kind not in "iu" or (arr.size and arr.min() < 0):
         raise invalid_argument(arg, "must be non-negative integer codes")
     return np.ascontiguousarray(arr, dtype=_U32)
+
+
+def _epoch_days(dates: Any, arg: str) -> np.ndarray:
+    """Dates (numpy datetime64, pandas/polars datetimes, date objects, ISO strings, or integer days since
+    1970-01-01) as int64 days since 1970-01-01."""
+    if _module_name(dates) == "polars":
+        dates = dates.to_numpy()
+    arr = np.asarray(dates)
+    if arr.dtype.kind in "iu":
+        return np.ascontiguousarray(arr, dtype=np.int64)
+    try:
+        d = arr.astype("datetime64[D]") if arr.dtype.kind == "M" else np.array(arr, dtype="datetime64[D]")
+    except (TypeError, ValueError) as e:
+        raise invalid_argument(arg, f"must be dates (datetime64, date objects or ISO strings): {e}") from None
+    if np.isnat(d).any():
+        raise invalid_argument(arg, f"element {int(np.flatnonzero(np.isnat(d))[0])} is not a date (NaT)")
+    return np.ascontiguousarray(d.astype(np.int64))
+
+
+def before_after(
+    values: Any,
+    dates: Any,
+    intervention: Any,
+    *,
+    window_before: Optional[int] = None,
+    window_after: Optional[int] = None,
+    gap: int = 0,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    units: str = "points",
+) -> StatsResult:
+    """A KPI before and after an intervention date: the before window ``[intervention - window_before,
+    intervention)`` and the after window ``[intervention + gap, intervention + gap + window_after)`` (None: every
+    day on that side; ``gap`` transition days left out). Returns the period move (z test on the two means,
+    minimal detectable change, plain words) and Welch's t-test (after - before), with the counts of missing
+    values and of rows outside the windows. ``dates``: datetime64, pandas/polars dates, ``datetime.date``
+    objects, ISO strings or integer days since 1970-01-01; ``intervention``: a date or ISO string."""
+    o: Dict[str, Any] = {"intervention": str(np.datetime64(intervention, "D")), "gap": int(gap),
+                         "alpha": alpha, "power": power, "units": units}
+    if window_before is not None:
+        o["window_before"] = int(window_before)
+    if window_after is not None:
+        o["window_after"] = int(window_after)
+    return StatsResult(
+        _cxkpi.stats_before_after(as_f64(values, "values"), _epoch_days(dates, "dates"), o), "before_after"
+    )
 
 
 def hazard_by_group(

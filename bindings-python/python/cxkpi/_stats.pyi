@@ -22,6 +22,7 @@ __all__ = [
     "p_adjust",
     "retention_by_cohort",
     "hazard_by_group",
+    "before_after",
     "shapley_r2",
     "shrink",
     "t_test",
@@ -108,6 +109,20 @@ def did(y: Any, treated: Any, post: Any, *, cov_type: str = "nonrobust", confide
 
 def kaplan_meier(time: Any, event: Any, *, conf_type: str = "log_log", confidence: float = 0.95) -> StatsResult:
     """Kaplan-Meier curve with Greenwood SE and log-log/log/plain intervals."""
+
+def before_after(
+    values: Any,
+    dates: Any,
+    intervention: Any,
+    *,
+    window_before: Optional[int] = None,
+    window_after: Optional[int] = None,
+    gap: int = 0,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    units: str = "points",
+) -> StatsResult:
+    """A KPI before and after an intervention date: period move (z, MDC, words) and Welch's t-test."""
 
 def hazard_by_group(
     time: Any, event: Any, group: Any, *, reference: Optional[int] = None, confidence: float = 0.95

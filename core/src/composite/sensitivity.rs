@@ -168,10 +168,15 @@ struct Draw {
     factors: Vec<f64>,
 }
 
-/// Ranks by decreasing value into `ranks` (0 = missing), ties share the minimum rank. LSD radix sort on
-/// order-preserving u64 keys: linear time, same answer as a comparison sort.
+/// Ranks by decreasing value into `ranks` (0 = missing), ties share the minimum rank.
+///
+/// A bucket sort on order-preserving u64 keys: the bucket of a key is a monotone function of it
+/// (`⌊(key - min) · n / range⌋` in f64, and correctly rounded conversion and multiplication are monotone), so
+/// buckets are ordered and equal values share a bucket; each bucket (about one key on average) is then
+/// sorted by key. Linear time on spread-out values, O(n log n) at worst; same answer as a comparison sort.
 fn ranks_fast(v: &[f64], keys: &mut Vec<(u64, u32)>, tmp: &mut Vec<(u64, u32)>, ranks: &mut [u32]) {
     keys.clear();
+    let (mut lo, mut hi) = (u64::MAX, 0u64);
     for (i, &x) in v.iter().enumerate() {
         ranks[i] = 0;
         if x.is_nan() {
@@ -180,38 +185,48 @@ fn ranks_fast(v: &[f64], keys: &mut Vec<(u64, u32)>, tmp: &mut Vec<(u64, u32)>, 
         let x = if x == 0.0 { 0.0 } else { x };
         let b = x.to_bits();
         let asc = if b >> 63 == 1 { !b } else { b | (1 << 63) };
-        keys.push((!asc, i as u32)); // descending
+        let k = !asc; // descending
+        lo = lo.min(k);
+        hi = hi.max(k);
+        keys.push((k, i as u32));
     }
     let n = keys.len();
+    if n == 0 {
+        return;
+    }
+    if lo == hi {
+        keys.iter().for_each(|&(_, i)| ranks[i as usize] = 1);
+        return;
+    }
+    let nb = n;
+    let scale = (nb as f64) / ((hi - lo) as f64 * (1.0 + 1e-12));
+    let bucket = |k: u64| (((k - lo) as f64 * scale) as usize).min(nb - 1);
+    let mut count = vec![0u32; nb + 1];
+    for k in keys.iter() {
+        count[bucket(k.0) + 1] += 1;
+    }
+    for i in 0..nb {
+        count[i + 1] += count[i];
+    }
     tmp.resize(n, (0, 0));
-    const BITS: u32 = 11;
-    const SIZE: usize = 1 << BITS;
-    let mut count = vec![0usize; SIZE + 1];
-    for pass in 0..6 {
-        let shift = pass * BITS;
-        count.iter_mut().for_each(|c| *c = 0);
-        for k in keys.iter() {
-            count[((k.0 >> shift) as usize & (SIZE - 1)) + 1] += 1;
+    let mut next = count.clone();
+    for k in keys.iter() {
+        let d = bucket(k.0);
+        tmp[next[d] as usize] = *k;
+        next[d] += 1;
+    }
+    for w in count.windows(2) {
+        let (s, e) = (w[0] as usize, w[1] as usize);
+        if e - s > 1 {
+            tmp[s..e].sort_unstable_by_key(|k| k.0);
         }
-        if count.contains(&n) {
-            continue; // every key has the same digit
-        }
-        for i in 0..SIZE {
-            count[i + 1] += count[i];
-        }
-        for k in keys.iter() {
-            let d = (k.0 >> shift) as usize & (SIZE - 1);
-            tmp[count[d]] = *k;
-            count[d] += 1;
-        }
-        std::mem::swap(keys, tmp);
     }
     let mut rank = 0u32;
     for pos in 0..n {
-        if pos == 0 || keys[pos].0 != keys[pos - 1].0 {
+        if pos == 0 || tmp[pos].0 != tmp[pos - 1].0 {
             rank = pos as u32 + 1;
         }
-        ranks[keys[pos].1 as usize] = rank;
+        ranks[tmp[pos].1 as usize] = rank;
     }
 }
 
@@ -649,7 +664,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn radix_ranks_match_sort() {
+    fn bucket_ranks_match_sort_on_many_shapes() {
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [1usize, 2, 3, 10, 257, 5000] {
+            for shape in 0..5 {
+                let v: Vec<f64> = (0..n)
+                    .map(|i| match shape {
+                        0 => next() * 100.0,
+                        1 => (next() * 5.0).floor(),  // heavy ties
+                        2 => (next() - 0.5) * 1e-300, // tiny, both signs
+                        3 => {
+                            if i % 7 == 0 {
+                                f64::NAN
+                            } else {
+                                (next() * 3.0).exp2()
+                            }
+                        }
+                        _ => {
+                            if i % 2 == 0 {
+                                1e300
+                            } else {
+                                -next()
+                            }
+                        } // extreme spread
+                    })
+                    .collect();
+                let (mut k, mut t) = (Vec::new(), Vec::new());
+                let mut r = vec![0u32; n];
+                ranks_fast(&v, &mut k, &mut t, &mut r);
+                let want = rank_desc(&v);
+                for i in 0..n {
+                    assert_eq!(want[i].unwrap_or(0), r[i], "n {n} shape {shape} index {i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ranks_match_sort_with_nan_and_signed_zero() {
         let v = [3.0, -1.0, f64::NAN, 3.0, 0.0, -0.0, 7.5, -2.5];
         let (mut k, mut t) = (Vec::new(), Vec::new());
         let mut r = vec![0u32; v.len()];

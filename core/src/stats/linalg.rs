@@ -10,7 +10,7 @@ use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
 
 /// Rows per block of the deterministic accumulation.
-const BLOCK: usize = 4096;
+pub(crate) const BLOCK: usize = 4096;
 
 /// Sums `len` accumulators over rows 0..n: `f(i, scratch, acc)` adds row i's contribution to `acc`;
 /// `scratch` (length `scratch_len`) is per-block work space. Blocks of 4096 rows are summed plainly and
@@ -40,10 +40,18 @@ where
     sums.iter().map(|s| s.value()).collect()
 }
 
+/// Where the predictor values live: one slice per predictor, or one row-major table (rows × `ncols`, e.g.
+/// a C-ordered 2-D numpy array, read in place).
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'a> {
+    Columns(&'a [&'a [f64]]),
+    Rows { data: &'a [f64], ncols: usize },
+}
+
 /// The regression design: optional intercept column of ones, then the predictors centred at their means
 /// when there is an intercept (centring conditions the Gram matrix; the intercept is mapped back after).
 pub(crate) struct Design<'a> {
-    pub cols: &'a [&'a [f64]],
+    pub src: Source<'a>,
     pub means: Vec<f64>,
     pub intercept: bool,
     pub n: usize,
@@ -52,6 +60,7 @@ pub(crate) struct Design<'a> {
 }
 
 impl<'a> Design<'a> {
+    /// A design from predictor columns.
     pub fn new(
         y_len: usize,
         cols: &'a [&'a [f64]],
@@ -63,7 +72,58 @@ impl<'a> Design<'a> {
             check::same_len(&name, c.len(), "y", y_len)?;
             check::finite(&name, c)?;
         }
-        let m = cols.len();
+        Self::build(y_len, Source::Columns(cols), cols.len(), intercept, names)
+    }
+
+    /// A design from a row-major table `data` of `y_len` rows × `ncols` predictors.
+    pub fn from_rows(
+        y_len: usize,
+        data: &'a [f64],
+        ncols: usize,
+        intercept: bool,
+        names: Option<&[String]>,
+    ) -> Result<Self> {
+        if ncols == 0 && !data.is_empty() {
+            return Err(CxkpiError::invalid(
+                "x",
+                "a table with values but zero columns",
+            ));
+        }
+        check::same_len("x (rows)", data.len() / ncols.max(1), "y", y_len)?;
+        if data.len() != y_len * ncols {
+            return Err(CxkpiError::invalid(
+                "x",
+                format!(
+                    "a row-major table of {y_len} rows x {ncols} columns needs {} values, got {}",
+                    y_len * ncols,
+                    data.len()
+                ),
+            ));
+        }
+        if let Some(k) = data.iter().position(|v| !v.is_finite()) {
+            let (i, j) = (k / ncols, k % ncols);
+            return Err(if data[k].is_nan() {
+                CxkpiError::MissingValue {
+                    arg: format!("x[{j}]"),
+                    index: i,
+                }
+            } else {
+                CxkpiError::invalid(
+                    &format!("x[{j}]"),
+                    format!("element {i} = {}; values must be finite", data[k]),
+                )
+            });
+        }
+        Self::build(y_len, Source::Rows { data, ncols }, ncols, intercept, names)
+    }
+
+    fn build(
+        y_len: usize,
+        src: Source<'a>,
+        m: usize,
+        intercept: bool,
+        names: Option<&[String]>,
+    ) -> Result<Self> {
         let p = m + usize::from(intercept);
         if p == 0 {
             return Err(CxkpiError::invalid(
@@ -83,30 +143,72 @@ impl<'a> Design<'a> {
             all.push("intercept".to_string());
         }
         all.extend(pred_names);
-        let means = if intercept {
-            column_means(y_len, cols)
-        } else {
-            vec![0.0; m]
-        };
-        Ok(Design {
-            cols,
-            means,
+        let mut d = Design {
+            src,
+            means: vec![0.0; m],
             intercept,
             n: y_len,
             p,
             names: all,
-        })
+        };
+        if intercept {
+            d.means = column_means(&d);
+        }
+        Ok(d)
     }
 
-    /// Writes row i of the (centred) design into `z`.
+    /// Number of predictors (without the intercept).
+    pub fn m(&self) -> usize {
+        self.p - usize::from(self.intercept)
+    }
+
+    /// Raw (uncentred) value of predictor j in row i.
     #[inline]
-    pub fn row(&self, i: usize, z: &mut [f64]) {
+    pub fn raw(&self, i: usize, j: usize) -> f64 {
+        match self.src {
+            Source::Columns(c) => c[j][i],
+            Source::Rows { data, ncols } => data[i * ncols + j],
+        }
+    }
+
+    /// Compensated Σ(x - x̄)² of predictor j (raw values, whatever the centring).
+    pub fn column_ss(&self, j: usize) -> f64 {
+        let mut s = NeumaierSum::default();
+        (0..self.n).for_each(|i| s.add(self.raw(i, j)));
+        let m = s.value() / self.n as f64;
+        let mut q = NeumaierSum::default();
+        (0..self.n).for_each(|i| {
+            let v = self.raw(i, j) - m;
+            q.add(v * v)
+        });
+        q.value()
+    }
+
+    /// Writes rows `i0..i0 + len` of the (centred) design into `z`, column-major: column j occupies
+    /// `z[j * len..(j + 1) * len]` (the intercept, when present, is column 0, all ones).
+    pub fn block(&self, i0: usize, len: usize, z: &mut [f64]) {
         let off = usize::from(self.intercept);
         if self.intercept {
-            z[0] = 1.0;
+            z[..len].fill(1.0);
         }
-        for (j, c) in self.cols.iter().enumerate() {
-            z[off + j] = c[i] - self.means[j];
+        match self.src {
+            Source::Columns(cols) => {
+                for (j, c) in cols.iter().enumerate() {
+                    let m = self.means[j];
+                    let dst = &mut z[(off + j) * len..(off + j + 1) * len];
+                    for (d, &v) in dst.iter_mut().zip(&c[i0..i0 + len]) {
+                        *d = v - m;
+                    }
+                }
+            }
+            Source::Rows { data, ncols } => {
+                let rows = &data[i0 * ncols..(i0 + len) * ncols];
+                for (k, row) in rows.chunks_exact(ncols).enumerate() {
+                    for (j, &v) in row.iter().enumerate() {
+                        z[(off + j) * len + k] = v - self.means[j];
+                    }
+                }
+            }
         }
     }
 
@@ -122,39 +224,124 @@ impl<'a> Design<'a> {
     }
 }
 
+/// Sums `len` accumulators over the design's rows block by block: `f(i0, bl, z, scratch, acc)` gets rows
+/// `i0..i0 + bl` as a column-major block `z` (see [`Design::block`]) and a per-thread scratch of
+/// `scratch_len` values, and adds the block's contribution to `acc`. Blocks of 4096 rows are merged in block
+/// order with Neumaier sums, so the result does not depend on the thread count.
+pub(crate) fn block_sum<F>(d: &Design, scratch_len: usize, len: usize, f: F) -> Vec<f64>
+where
+    F: Fn(usize, usize, &[f64], &mut [f64], &mut [f64]) + Sync,
+{
+    let n = d.n;
+    let nblocks = n.div_ceil(BLOCK);
+    let zlen = d.p * BLOCK;
+    let partials: Vec<Vec<f64>> = (0..nblocks)
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0; zlen], vec![0.0; scratch_len]),
+            |(z, scratch), b| {
+                let i0 = b * BLOCK;
+                let bl = BLOCK.min(n - i0);
+                d.block(i0, bl, z);
+                let mut acc = vec![0.0; len];
+                f(i0, bl, &z[..d.p * bl], scratch, &mut acc);
+                acc
+            },
+        )
+        .collect();
+    let mut sums = vec![NeumaierSum::default(); len];
+    for part in &partials {
+        for (s, &v) in sums.iter_mut().zip(part) {
+            s.add(v);
+        }
+    }
+    sums.iter().map(|s| s.value()).collect()
+}
+
+/// Σ a·b in eight fixed lanes (vectorisable, and the same bits on every machine: no fused multiply-add
+/// is introduced by the compiler).
+#[inline]
+pub(crate) fn dot_lanes(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = [0.0f64; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            s[k] += x[k] * y[k];
+        }
+    }
+    let mut t = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+    for (x, y) in ra.iter().zip(rb) {
+        t += x * y;
+    }
+    t
+}
+
+/// Adds the packed upper triangle of ZᵀZ of a column-major block `z` (`p` columns of `bl` rows) to `acc`.
+#[inline]
+pub(crate) fn gram_block(z: &[f64], bl: usize, p: usize, acc: &mut [f64]) {
+    for a in 0..p {
+        let za = &z[a * bl..(a + 1) * bl];
+        for b in a..p {
+            acc[packed(p, a, b)] += dot_lanes(za, &z[b * bl..(b + 1) * bl]);
+        }
+    }
+}
+
+/// Adds the packed upper triangle of Zᵀ diag(w) Z to `acc`; `tmp` is scratch of `bl` values.
+#[inline]
+pub(crate) fn gram_block_w(
+    z: &[f64],
+    bl: usize,
+    p: usize,
+    w: &[f64],
+    tmp: &mut [f64],
+    acc: &mut [f64],
+) {
+    let tmp = &mut tmp[..bl];
+    for a in 0..p {
+        let za = &z[a * bl..(a + 1) * bl];
+        for ((t, &x), &wi) in tmp.iter_mut().zip(za).zip(w) {
+            *t = x * wi;
+        }
+        for b in a..p {
+            acc[packed(p, a, b)] += dot_lanes(tmp, &z[b * bl..(b + 1) * bl]);
+        }
+    }
+}
+
+/// Adds Zᵀv of a column-major block to `acc` (length p).
+#[inline]
+pub(crate) fn xtv_block(z: &[f64], bl: usize, v: &[f64], acc: &mut [f64]) {
+    for (a, s) in acc.iter_mut().enumerate() {
+        *s += dot_lanes(&z[a * bl..(a + 1) * bl], v);
+    }
+}
+
+/// out = Z·g for a column-major block (`out` of length bl), accumulated column by column.
+#[inline]
+pub(crate) fn xb_block(z: &[f64], bl: usize, g: &[f64], out: &mut [f64]) {
+    let out = &mut out[..bl];
+    out.fill(0.0);
+    for (a, &ga) in g.iter().enumerate() {
+        for (o, &x) in out.iter_mut().zip(&z[a * bl..(a + 1) * bl]) {
+            *o += ga * x;
+        }
+    }
+}
+
 /// Index of (a, b), a ≤ b, in a packed upper triangle of a p×p matrix.
 #[inline]
 pub(crate) fn packed(p: usize, a: usize, b: usize) -> usize {
     a * p - a * (a + 1) / 2 + b
 }
 
-/// Adds w·z·zᵀ into a packed upper triangle.
-#[inline]
-pub(crate) fn add_outer(acc: &mut [f64], z: &[f64], w: f64) {
-    let p = z.len();
-    let mut rest = &mut acc[..p * (p + 1) / 2];
-    for a in 0..p {
-        let wa = w * z[a];
-        let (row, tail) = rest.split_at_mut(p - a);
-        for (r, &zb) in row.iter_mut().zip(&z[a..]) {
-            *r += wa * zb;
-        }
-        rest = tail;
-    }
-}
-
-/// z·γ.
-#[inline]
-pub(crate) fn dot(z: &[f64], g: &[f64]) -> f64 {
-    z.iter().zip(g).map(|(a, b)| a * b).sum()
-}
-
-/// Column means of `cols` in one deterministic blocked pass (compensated across blocks).
-pub(crate) fn column_means(n: usize, cols: &[&[f64]]) -> Vec<f64> {
-    let m = cols.len();
+/// Means of the design's predictors in one deterministic blocked pass (compensated across blocks).
+fn column_means(d: &Design) -> Vec<f64> {
+    let (n, m) = (d.n, d.m());
     let s = blocked_sum(n, 0, m, |i, _, acc| {
-        for (a, c) in acc.iter_mut().zip(cols) {
-            *a += c[i];
+        for (j, a) in acc.iter_mut().enumerate() {
+            *a += d.raw(i, j);
         }
     });
     s.into_iter().map(|v| v / n as f64).collect()

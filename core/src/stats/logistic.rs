@@ -10,7 +10,9 @@ use crate::error::{CxkpiError, Result};
 use crate::stats::check;
 use crate::stats::dist::z_crit;
 use crate::stats::fdist::z_two_sided;
-use crate::stats::linalg::{add_outer, blocked_sum, dot, unpack, Chol, Design};
+use crate::stats::linalg::{
+    block_sum, gram_block_w, unpack, xb_block, xtv_block, Chol, Design, BLOCK,
+};
 use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
 
@@ -152,6 +154,31 @@ fn separation(iterations: u32, step: f64, tol: f64) -> CxkpiError {
 /// assert!(fit.coefficients[1].odds_ratio < 1.0); // happier customers churn less
 /// ```
 pub fn logistic(y: &[f64], x: &[&[f64]], options: &LogisticOptions) -> Result<LogisticResult> {
+    check_outcome(y, options)?;
+    let d = Design::new(y.len(), x, options.intercept, options.names.as_deref())?;
+    logistic_design(y, &d, options)
+}
+
+/// [`logistic`] with the predictors in one row-major table `x` of `y.len()` rows × `ncols` columns (e.g. a
+/// C-ordered 2-D array), read in place. Same results as [`logistic`] on its columns, to the last bit.
+pub fn logistic_rows(
+    y: &[f64],
+    x: &[f64],
+    ncols: usize,
+    options: &LogisticOptions,
+) -> Result<LogisticResult> {
+    check_outcome(y, options)?;
+    let d = Design::from_rows(
+        y.len(),
+        x,
+        ncols,
+        options.intercept,
+        options.names.as_deref(),
+    )?;
+    logistic_design(y, &d, options)
+}
+
+fn check_outcome(y: &[f64], options: &LogisticOptions) -> Result<()> {
     options.validate()?;
     for (i, &v) in y.iter().enumerate() {
         if v.is_nan() {
@@ -167,7 +194,10 @@ pub fn logistic(y: &[f64], x: &[&[f64]], options: &LogisticOptions) -> Result<Lo
             ));
         }
     }
-    let d = Design::new(y.len(), x, options.intercept, options.names.as_deref())?;
+    Ok(())
+}
+
+fn logistic_design(y: &[f64], d: &Design, options: &LogisticOptions) -> Result<LogisticResult> {
     let n = d.n;
     let p = d.p;
     check::at_least("logistic (rows, more than the parameters)", n, p + 1)?;
@@ -190,17 +220,24 @@ pub fn logistic(y: &[f64], x: &[&[f64]], options: &LogisticOptions) -> Result<Lo
     // one pass at γ: deviance, information XᵀWX and score Xᵀ(y - μ)
     let eval = |g: &DVector<f64>| -> (f64, Vec<f64>) {
         let gv: Vec<f64> = g.iter().copied().collect();
-        let mut acc = blocked_sum(n, p, 1 + pp + p, |i, z, acc| {
-            d.row(i, z);
-            let eta = dot(z, &gv);
-            let (mu, l1pe) = mu_and_log1pexp(eta);
-            // -log-lik contribution: log(1 + e^eta) - y eta
-            acc[0] += l1pe - y[i] * eta;
-            add_outer(&mut acc[1..1 + pp], z, mu * (1.0 - mu));
-            let r = y[i] - mu;
-            for (a, &za) in acc[1 + pp..].iter_mut().zip(z.iter()) {
-                *a += za * r;
+        let mut acc = block_sum(d, 3 * BLOCK, 1 + pp + p, |i0, bl, z, t, acc| {
+            let (eta, rest) = t.split_at_mut(BLOCK);
+            let (wt, r) = rest.split_at_mut(BLOCK);
+            xb_block(z, bl, &gv, eta);
+            let mut nll = 0.0;
+            for k in 0..bl {
+                let e = eta[k];
+                let (mu, l1pe) = mu_and_log1pexp(e);
+                let yi = y[i0 + k];
+                // -log-lik contribution: log(1 + e^eta) - y eta
+                nll += l1pe - yi * e;
+                wt[k] = mu * (1.0 - mu);
+                r[k] = yi - mu;
             }
+            acc[0] += nll;
+            // eta is free again: scratch of the weighted Gram
+            gram_block_w(z, bl, p, &wt[..bl], eta, &mut acc[1..1 + pp]);
+            xtv_block(z, bl, &r[..bl], &mut acc[1 + pp..]);
         });
         let dev = 2.0 * acc[0];
         acc.remove(0);

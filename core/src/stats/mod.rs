@@ -7,6 +7,7 @@ pub mod proportion;
 pub mod sum;
 
 pub mod association;
+pub mod before_after;
 pub(crate) mod check;
 pub mod fdist;
 pub mod hazard;

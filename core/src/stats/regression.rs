@@ -10,7 +10,10 @@ use crate::error::{CxkpiError, Result};
 use crate::stats::check;
 use crate::stats::dist::t_crit;
 use crate::stats::fdist::{f_sf, t_two_sided};
-use crate::stats::linalg::{add_outer, blocked_sum, dot, unpack, Chol, Design};
+use crate::stats::linalg::{
+    block_sum, dot_lanes, gram_block, gram_block_w, unpack, xb_block, xtv_block, Chol, Design,
+    BLOCK,
+};
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
@@ -188,14 +191,16 @@ pub(crate) fn fit_core(y: &[f64], d: &Design, meats: Meats) -> Result<OlsCore> {
     let p = d.p;
     let pp = p * (p + 1) / 2;
     let ybar = if d.intercept { check::mean(y) } else { 0.0 };
-    // pass 1: Gram and Zᵀy
-    let acc = blocked_sum(n, p, pp + p, |i, z, acc| {
-        d.row(i, z);
-        add_outer(&mut acc[..pp], z, 1.0);
-        let yi = y[i] - ybar;
-        for (a, &za) in acc[pp..].iter_mut().zip(z.iter()) {
-            *a += za * yi;
+    let yc = |i0: usize, bl: usize, out: &mut [f64]| {
+        for (o, &v) in out[..bl].iter_mut().zip(&y[i0..i0 + bl]) {
+            *o = v - ybar;
         }
+    };
+    // pass 1: Gram and Zᵀy
+    let acc = block_sum(d, BLOCK, pp + p, |i0, bl, z, t, acc| {
+        yc(i0, bl, t);
+        gram_block(z, bl, p, &mut acc[..pp]);
+        xtv_block(z, bl, &t[..bl], &mut acc[pp..]);
     });
     let g = unpack(p, &acc[..pp]);
     let gram_diag = (0..p).map(|j| g[(j, j)]).collect();
@@ -205,14 +210,20 @@ pub(crate) fn fit_core(y: &[f64], d: &Design, meats: Meats) -> Result<OlsCore> {
         .iter()
         .copied()
         .collect();
-    // pass 2: residuals r of the first solution: Zᵀr (refinement) and Σr²
-    let zr = blocked_sum(n, p, p + 1, |i, z, acc| {
-        d.row(i, z);
-        let r = (y[i] - ybar) - dot(z, &gamma1);
-        for (a, &za) in acc[..p].iter_mut().zip(z.iter()) {
-            *a += za * r;
+    // residuals y - ȳ - Zγ of a block into r (scratch `fit` of bl values)
+    let resid = |i0: usize, bl: usize, z: &[f64], gam: &[f64], r: &mut [f64], fit: &mut [f64]| {
+        xb_block(z, bl, gam, fit);
+        for ((o, &v), &f) in r[..bl].iter_mut().zip(&y[i0..i0 + bl]).zip(&fit[..bl]) {
+            *o = (v - ybar) - f;
         }
-        acc[p] += r * r;
+    };
+    // pass 2: residuals r of the first solution: Zᵀr (refinement) and Σr²
+    let zr = block_sum(d, 2 * BLOCK, p + 1, |i0, bl, z, t, acc| {
+        let (r, fit) = t.split_at_mut(BLOCK);
+        resid(i0, bl, z, &gamma1, r, fit);
+        let r = &r[..bl];
+        xtv_block(z, bl, r, &mut acc[..p]);
+        acc[p] += dot_lanes(r, r);
     });
     let zr_v = DVector::from_column_slice(&zr[..p]);
     let delta = chol.solve(&zr_v);
@@ -228,24 +239,49 @@ pub(crate) fn fit_core(y: &[f64], d: &Design, meats: Meats) -> Result<OlsCore> {
         let gv: Vec<f64> = gamma.iter().copied().collect();
         let gi: Vec<f64> = ginv.iter().copied().collect(); // column-major = row-major (symmetric)
         let len = 2 + pp * if lev { 3 } else { 1 };
-        let res = blocked_sum(n, 2 * p, len, |i, zs, acc| {
-            let (z, w) = zs.split_at_mut(p);
-            d.row(i, z);
-            let e = (y[i] - ybar) - dot(z, &gv);
-            let e2 = e * e;
-            acc[0] += e2;
-            add_outer(&mut acc[2..2 + pp], z, e2);
+        // scratch: e, fit/tmp, e², w, h, weights
+        let res = block_sum(d, 6 * BLOCK, len, |i0, bl, z, t, acc| {
+            let (e, rest) = t.split_at_mut(BLOCK);
+            let (tmp, rest) = rest.split_at_mut(BLOCK);
+            let (e2, rest) = rest.split_at_mut(BLOCK);
+            let (wv, rest) = rest.split_at_mut(BLOCK);
+            let (h, rest) = rest.split_at_mut(BLOCK);
+            let wt = &mut rest[..BLOCK];
+            resid(i0, bl, z, &gv, e, tmp);
+            for (q, &v) in e2[..bl].iter_mut().zip(&e[..bl]) {
+                *q = v * v;
+            }
+            let e2 = &e2[..bl];
+            acc[0] += e2.iter().sum::<f64>();
+            gram_block_w(z, bl, p, e2, tmp, &mut acc[2..2 + pp]);
             if lev {
-                for (a, wa) in w.iter_mut().enumerate() {
-                    *wa = dot(&gi[a * p..(a + 1) * p], z);
+                // leverage h_i = z_iᵀ G⁻¹ z_i = Σ_a z_a (G⁻¹ z)_a
+                let h = &mut h[..bl];
+                h.fill(0.0);
+                for a in 0..p {
+                    xb_block(z, bl, &gi[a * p..(a + 1) * p], wv);
+                    for ((hv, &x), &w) in h.iter_mut().zip(&z[a * bl..(a + 1) * bl]).zip(&wv[..bl])
+                    {
+                        *hv += x * w;
+                    }
                 }
-                let om = 1.0 - dot(z, w);
-                if om > 1e-12 {
-                    add_outer(&mut acc[2 + pp..2 + 2 * pp], z, e2 / om);
-                    add_outer(&mut acc[2 + 2 * pp..2 + 3 * pp], z, e2 / (om * om));
-                } else {
-                    acc[1] += 1.0;
+                let mut singular = 0.0;
+                for (k, hv) in h.iter_mut().enumerate() {
+                    let om = 1.0 - *hv;
+                    if om > 1e-12 {
+                        *hv = om;
+                    } else {
+                        *hv = f64::INFINITY; // weight 0 below
+                        singular += 1.0;
+                    }
+                    wt[k] = e2[k] / *hv;
                 }
+                acc[1] += singular;
+                gram_block_w(z, bl, p, &wt[..bl], tmp, &mut acc[2 + pp..2 + 2 * pp]);
+                for (k, w) in wt[..bl].iter_mut().enumerate() {
+                    *w /= h[k];
+                }
+                gram_block_w(z, bl, p, &wt[..bl], tmp, &mut acc[2 + 2 * pp..2 + 3 * pp]);
             }
         });
         rss = res[0];
@@ -306,6 +342,36 @@ pub fn ols(y: &[f64], x: &[&[f64]], options: &OlsOptions) -> Result<OlsResult> {
     options.validate()?;
     check::finite("y", y)?;
     let d = Design::new(y.len(), x, options.intercept, options.names.as_deref())?;
+    ols_design(y, &d, options)
+}
+
+/// [`ols`] with the predictors in one row-major table `x` of `y.len()` rows × `ncols` columns (e.g. a
+/// C-ordered 2-D array), read in place without a transposed copy. Same results as [`ols`] on its columns,
+/// to the last bit.
+///
+/// ```
+/// use cxkpi::stats::regression::{ols, ols_rows, OlsOptions};
+/// let y = [3.9, 4.1, 4.4, 4.0, 4.6, 4.8];
+/// let rows = [9.0, 0.6, 7.0, 0.7, 4.0, 0.8, 8.0, 0.6, 3.0, 0.9, 1.0, 0.9];
+/// let a = ols_rows(&y, &rows, 2, &OlsOptions::default()).unwrap();
+/// let (w, f): (Vec<f64>, Vec<f64>) = rows.chunks(2).map(|r| (r[0], r[1])).unzip();
+/// let b = ols(&y, &[&w, &f], &OlsOptions::default()).unwrap();
+/// assert_eq!(a, b);
+/// ```
+pub fn ols_rows(y: &[f64], x: &[f64], ncols: usize, options: &OlsOptions) -> Result<OlsResult> {
+    options.validate()?;
+    check::finite("y", y)?;
+    let d = Design::from_rows(
+        y.len(),
+        x,
+        ncols,
+        options.intercept,
+        options.names.as_deref(),
+    )?;
+    ols_design(y, &d, options)
+}
+
+fn ols_design(y: &[f64], d: &Design, options: &OlsOptions) -> Result<OlsResult> {
     let n = d.n;
     let p = d.p;
     check::at_least("ols (rows, more than the parameters)", n, p + 1)?;
@@ -316,7 +382,7 @@ pub fn ols(y: &[f64], x: &[&[f64]], options: &OlsOptions) -> Result<OlsResult> {
     } else {
         Meats::None
     };
-    let core = fit_core(y, &d, meats)?;
+    let core = fit_core(y, d, meats)?;
     let df_resid = (n - p) as f64;
     let df_model = (p - usize::from(d.intercept)) as f64;
     let cov = match (options.cov_type, &core.hc) {
@@ -359,8 +425,7 @@ pub fn ols(y: &[f64], x: &[&[f64]], options: &OlsOptions) -> Result<OlsResult> {
                 let sx = if d.intercept {
                     core.gram_diag[j].sqrt()
                 } else {
-                    let col = x[j];
-                    check::ss(col, check::mean(col)).sqrt()
+                    d.column_ss(j).sqrt()
                 };
                 (sy > 0.0).then(|| est * sx / sy)
             };
@@ -492,14 +557,14 @@ pub fn shapley_r2(y: &[f64], x: &[&[f64]], names: Option<&[String]>) -> Result<S
     }
     // centred cross-products of the predictors (without the ones column) and with y
     let pp = m * (m + 1) / 2;
-    let acc = blocked_sum(n, m + 1, pp + m, |i, z, acc| {
-        d.row(i, z);
-        let zx = &z[1..];
-        add_outer(&mut acc[..pp], zx, 1.0);
-        let yi = y[i] - ybar;
-        for (a, &za) in zx.iter().enumerate() {
-            acc[pp + a] += za * yi;
+    let acc = block_sum(&d, BLOCK, pp + m, |i0, bl, z, t, acc| {
+        for (o, &v) in t[..bl].iter_mut().zip(&y[i0..i0 + bl]) {
+            *o = v - ybar;
         }
+        // the predictors without the ones column
+        let zx = &z[bl..];
+        gram_block(zx, bl, m, &mut acc[..pp]);
+        xtv_block(zx, bl, &t[..bl], &mut acc[pp..]);
     });
     let g = unpack(m, &acc[..pp]);
     let gy = &acc[pp..];
