@@ -94,6 +94,60 @@ export declare class ScorecardResult {
 }
 
 /**
+ * Row-level answers aggregated to one value per day (`stat`: `mean`, `sum`, `count`, `nps`, `top_box`);
+ * `dates` are ISO strings, days without answers are `null`.
+ */
+export declare function aggregateDaily(dates: ReadonlyArray<string>, values: Float64Array | ReadonlyArray<number | null>, stat?: 'mean' | 'sum' | 'count' | 'nps' | 'top_box'): any
+
+/** Parses and validates an escalation ladder (an object, or TOML / JSON text); returns it as an object. */
+export declare function alertLadder(ladder: string | Record<string, any>): any
+
+/**
+ * Average run length: `chart` `'shewhart'` (closed form), `'ewma'` or `'cusum'` (integral equation as R
+ * spc, or `method: 'markov_chain'`), with `l`, `lambda`, `k`, `h`, `shift`, `sided`, `nodes`.
+ *
+ * @example
+ * averageRunLength({ chart: 'ewma', lambda: 0.1, l: 2.7 }).arl // 368.99... (R spc::xewma.arl(0.1, 2.7, 0, sided = "two"))
+ */
+export declare function averageRunLength(query?: { chart?: 'shewhart' | 'ewma' | 'cusum', l?: number, lambda?: number, k?: number, h?: number, shift?: number, sided?: 'one' | 'two', method?: 'integral_equation' | 'markov_chain', nodes?: number | null } | null): any
+
+/**
+ * Expected values with a band (`method`: `rolling_mean`, `rolling_median`, `ewma`, `seasonal_naive`, `stl`),
+ * with the days of each event left out per its policy (`exclude`, `level_shift`, `reset`, `include`) and the
+ * event's counterfactual impact. `start` is the ISO date of `values[0]`; `events` is an array of
+ * `{name, kind, start, end, policy?}` or `{events: [...]}`.
+ *
+ * @example
+ * baseline(nps, '2026-03-02', [{ name: 'EMEA outage', kind: 'outage', start: '2026-04-21', end: '2026-04-25' }], { method: 'ewma' }).impacts[0].impactMean
+ */
+export declare function baseline(values: Float64Array | ReadonlyArray<number | null>, start: string, events?: ReadonlyArray<{ name: string, kind: 'launch' | 'pr_crisis' | 'outage' | 'holiday' | 'instrument_change', start: string, end: string, policy?: 'exclude' | 'level_shift' | 'reset' | 'include' }> | { events: ReadonlyArray<Record<string, unknown>> } | null, options?: { method?: 'rolling_mean' | 'rolling_median' | 'ewma' | 'seasonal_naive' | 'stl', window?: number, minPeriods?: number, lambda?: number, period?: number, k?: number, band?: 'rolling_sd' | 'error_sd' | 'residual_sd', stl?: Record<string, unknown>, series?: string } | null): any
+
+/**
+ * A KPI before and after an intervention date: the before window `[intervention - windowBefore,
+ * intervention)` and the after window `[intervention + gap, intervention + gap + windowAfter)` (absent: every
+ * day on that side). Returns the period move (z test, minimal detectable change, plain words) and Welch's
+ * t-test (after - before). `days`: ISO date strings, or days since 1970-01-01 as numbers.
+ *
+ * @example
+ * beforeAfter(csat, ['2025-03-01', '2025-03-02', ...], { intervention: '2025-03-05', gap: 2 }).words
+ */
+export declare function beforeAfter(values: Float64Array | ReadonlyArray<number>, days: ReadonlyArray<string> | Float64Array | ReadonlyArray<number>, options: { intervention: string, windowBefore?: number, windowAfter?: number, gap?: number, alpha?: number, power?: number, units?: string }): any
+
+/**
+ * Bland-Altman bias and limits of agreement of `a - b` with their confidence intervals (Bland & Altman
+ * 1999). Options: `{ coverage?, confidence? }`.
+ */
+export declare function blandAltman(a: Float64Array | ReadonlyArray<number>, b: Float64Array | ReadonlyArray<number>, options?: { coverage?: number, confidence?: number } | null): any
+
+/**
+ * Explained, escalated alerts from signals (objects with the core's `Signal` fields, e.g. from
+ * `screenSignals` or a chart) and a ladder (object or TOML/JSON text; null = the default four-level
+ * ladder). Options: `kpi`, `unit`, `dates` (names of the positions), `raisedAt` (acknowledgement deadlines),
+ * `minLevel`, `decimals`.
+ */
+export declare function buildAlerts(signals: ReadonlyArray<Record<string, any>>, ladder?: string | Record<string, any> | null, options?: { kpi?: string, unit?: string, dates?: string[], raisedAt?: string, minLevel?: number, decimals?: number } | null): any
+
+/**
  * Calibrates base weights, or 1, to the margins of categorical variables (Deville & Särndal) with the
  * `distance` `'linear'` (GREG, default), `'raking'` or `'logit'`, optionally bounding the adjustment
  * g = w / base to `bounds: [lo, hi]` (required for logit). Data and targets as for `rake`. Bounds
@@ -140,6 +194,13 @@ export interface CalibrateOptions {
 }
 
 /**
+ * The L (Shewhart, EWMA) or h (CUSUM) that meets a false-alarm budget: `charts` checked
+ * `checksPerPeriod` times per period, at most `falseAlarms` per period (`policy: 'expected_count'`) or that
+ * family-wise probability (`'familywise'`).
+ */
+export declare function calibrateThreshold(config?: { chart?: 'shewhart' | 'ewma' | 'cusum', charts?: number, checksPerPeriod?: number, falseAlarms?: number, policy?: 'expected_count' | 'familywise', lambda?: number, k?: number, shift?: number, arl?: { method?: 'integral_equation' | 'markov_chain', nodes?: number | null, sided?: 'one' | 'two' } } | null): any
+
+/**
  * Customer Effort Score: the mean of 1-7 answers (by default higher = easier; the direction is
  * recorded in the result), with SD, SE and interval.
  *
@@ -150,6 +211,27 @@ export declare function ces(scores: Float64Array | ReadonlyArray<number | null>,
 
 /** `ces` computed on the libuv thread pool. */
 export declare function cesAsync(scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: MeanOptions): Promise<MeanResult>
+
+/**
+ * Individuals limits, run rules, EWMA and CUSUM in one pass with no allocation per point (`mu`, `sigma`
+ * required; `rules` selects the run rules; `maxHits` caps the hits kept).
+ */
+export declare function chartMonitor(x: Float64Array | ReadonlyArray<number>, options?: { mu?: number, sigma?: number, l?: number, lambda?: number, ewmaL?: number, k?: number, h?: number, rules?: Record<string, boolean | string>, maxHits?: number } | null): any
+
+/** `chartMonitor` on the libuv thread pool (the column is copied first). */
+export declare function chartMonitorAsync(x: Float64Array | ReadonlyArray<number>, options?: Record<string, unknown> | null): Promise<any>
+
+/**
+ * Run rules on a chart result (as returned by the chart functions), as Signals with value, centre,
+ * deviation, sigma, n and SE.
+ */
+export declare function chartRules(chart: Record<string, unknown>, options?: Record<string, boolean | string> | null): any[]
+
+/**
+ * Chi-square test of homogeneity of the rows of a table of counts (array of rows) with Cramér's V;
+ * `yates` (2 × 2 continuity correction), `biasCorrected` (Bergsma's V).
+ */
+export declare function chiSquare(table: ReadonlyArray<ReadonlyArray<number> | Float64Array>, options?: { yates?: boolean, biasCorrected?: boolean } | null): any
 
 /**
  * Churn over a period: `lost` of `customersStart` (or of the average of start and end with
@@ -209,6 +291,22 @@ export interface ChurnResult {
   /** Confidence level. */
   confidence: number
 }
+
+/**
+ * A step right after each coaching `events` entry (`{ team, day }`): the team's rows in
+ * [day − windowBefore, day) and [day, day + windowAfter) against teams not coached in that window, as a
+ * difference-in-differences with its regression SE (`covType` `nonrobust` or `HC0`-`HC3`).
+ */
+export declare function coachingStep(values: Float64Array | ReadonlyArray<number>, teams: Uint32Array | ReadonlyArray<number>, day: Float64Array | ReadonlyArray<number>, events: ReadonlyArray<{ team: number, day: number }>, options?: { windowBefore?: number, windowAfter?: number, covType?: string, adjust?: 'holm' | 'benjamini_hochberg', alpha?: number, teamLabels?: string[] } | null): any
+
+/**
+ * Cohen's kappa of two ratings coded 0..k-1 with the Fleiss-Cohen-Everitt standard error. Options:
+ * `{ weights?: 'none' | 'linear' | 'quadratic', nCategories?, confidence? }`.
+ *
+ * @example
+ * cohenKappa([0, 1, 2, 2], [0, 1, 2, 1]).kappa
+ */
+export declare function cohenKappa(a: Uint32Array | ReadonlyArray<number>, b: Uint32Array | ReadonlyArray<number>, options?: { weights?: 'none' | 'linear' | 'quadratic', nCategories?: number, confidence?: number } | null): any
 
 /** Compares two means (a - b): Welch t test by default, or `'student'`. */
 export declare function compareMeans(a: MeanResult, b: MeanResult, options?: CompareOptions): ComparisonResult
@@ -318,6 +416,12 @@ export declare function correlationMatrix(data: ReadonlyArray<ReadonlyArray<numb
 export declare function cronbachAlpha(items: ReadonlyArray<ReadonlyArray<number> | Float64Array> | Record<string, ReadonlyArray<number> | Float64Array>, options?: { confidence?: number } | null): any
 
 /**
+ * Tabular CUSUM with reference value `k` and decision interval `h` in sigma units; `reset: 'after_signal'`
+ * (default) or `'none'`.
+ */
+export declare function cusumChart(x: Float64Array | ReadonlyArray<number>, options?: { k?: number, h?: number, headstart?: number, mu?: number | null, sigma?: number | null, reference?: [number, number] | null, reset?: 'after_signal' | 'none', series?: string | null } | null): any
+
+/**
  * What every error thrown (or rejected) by cxkpi carries: it is a plain JS `Error` with these extra
  * properties, e.g. `catch (e) { if (e.code === 'CXKPI_OUT_OF_SCALE') console.log(e.arg, e.index, e.value) }`.
  */
@@ -337,6 +441,12 @@ export interface CxkpiError {
   /** `{ arg, index, value }` together. */
   details: { arg: string | null; index: number | null; value: number | null }
 }
+
+/** A daily series from (date, value) pairs in any order: gaps reported, duplicate dates refused. */
+export declare function dailySeries(dates: ReadonlyArray<string>, values: Float64Array | ReadonlyArray<number | null>): any
+
+/** Classical decomposition by centred moving averages (R `decompose` / statsmodels `seasonal_decompose`). */
+export declare function decompose(values: Float64Array | ReadonlyArray<number | null>, options?: { period?: number, model?: 'additive' | 'multiplicative', missing?: 'error' | 'interpolate_linear' } | null): any
 
 /**
  * A weighted NPS, top-box share or mean (`metric`: `'nps'`, `'top_box'`, `'mean'`, `'ces'`) under the
@@ -405,6 +515,13 @@ export interface DesignEstimateOptions {
 }
 
 /**
+ * Level shifts: `least_squares` (one change), `binary_segmentation` or `pelt` with penalty `bic`, `mbic` or
+ * `manual` (`penaltyValue`); a change is confirmed (and emitted in `signals`, rule `level_shift`) when it
+ * persists `persistDays` and exceeds the minimal detectable change.
+ */
+export declare function detectChanges(values: Float64Array | ReadonlyArray<number | null>, options?: { method?: 'least_squares' | 'binary_segmentation' | 'pelt', penalty?: 'bic' | 'mbic' | 'manual', penaltyValue?: number, sigma?: number, minSize?: number, maxChanges?: number, persistDays?: number, alpha?: number, power?: number, series?: string, missing?: 'error' | 'interpolate_linear' } | null): any
+
+/**
  * Difference-in-differences with 0/1 `treated` and `post` flags; SE from y ~ treated + post +
  * treated·post (`covType` `nonrobust` or `HC0`-`HC3`).
  */
@@ -432,8 +549,21 @@ export interface DomainEstimate {
   deffReplace: number | null
 }
 
+/**
+ * Duplicated verbatims (identical after NFKC, lower case, punctuation to spaces) and near-duplicates
+ * (Jaccard of character `shingle`-grams ≥ `threshold`; `candidates` `all_pairs` or `minhash_lsh`,
+ * verified exactly) as clusters of row indices; with `teams`, each team's clustered share against the rest.
+ */
+export declare function duplicateVerbatims(texts: ReadonlyArray<string | null>, teams?: Uint32Array | ReadonlyArray<number> | null, options?: { shingle?: number, threshold?: number, minChars?: number, candidates?: 'auto' | 'all_pairs' | 'minhash_lsh', bands?: number, rowsPerBand?: number, seed?: number, adjust?: 'holm' | 'benjamini_hochberg', alpha?: number, teamLabels?: string[] } | null): any
+
 /** The error kinds of cxkpi, in order; a thrown error has `code === 'CXKPI_' + kind.toUpperCase()`. */
 export declare function errorKinds(): Array<'empty_input' | 'missing_value' | 'out_of_scale' | 'non_integer' | 'length_mismatch' | 'invalid_weight' | 'zero_weight_sum' | 'invalid_confidence' | 'unknown_method' | 'invalid_argument' | 'insufficient_data' | 'incompatible_partials' | 'unsupported' | 'inconsistent_margins' | 'empty_level' | 'infeasible' | 'not_converged'>
+
+/** Validates an event calendar; returns it with every event's effective policy filled in. */
+export declare function eventCalendar(events: ReadonlyArray<Record<string, unknown>> | { events: ReadonlyArray<Record<string, unknown>> }): any
+
+/** EWMA chart zₜ = λxₜ + (1-λ)zₜ₋₁ with exact time-varying limits (or `limits: 'asymptotic'`). */
+export declare function ewmaChart(x: Float64Array | ReadonlyArray<number>, options?: { lambda?: number, l?: number, mu?: number | null, sigma?: number | null, reference?: [number, number] | null, limits?: 'time_varying' | 'asymptotic', series?: string | null } | null): any
 
 /** Options of `finishPartial`: the interval options of the partial's metric. */
 export interface FinishOptions {
@@ -458,6 +588,27 @@ export interface FinishOptions {
  * `SentimentResult` or `ChurnResult`), with that metric's interval options.
  */
 export declare function finishPartial<P extends MetricPartial>(partial: P, options?: FinishOptions): P extends { metric: infer M extends keyof PartialResults } ? PartialResults[M] : PartialResults[keyof PartialResults]
+
+/** The folded form the tagger matches on (lower case, accents removed, separators normalised). */
+export declare function foldText(text: string): string
+
+/**
+ * Funnel limits (Spiegelhalter 2005) for shares of units of different sizes: `method` `'normal'` or
+ * `'binomial'` (exact, interpolated), optional multiplicative overdispersion.
+ */
+export declare function funnelLimits(successes: Float64Array | ReadonlyArray<number>, sizes: Float64Array | ReadonlyArray<number>, options?: { target?: number | null, levels?: number[], method?: 'normal' | 'binomial', overdispersion?: 'none' | 'multiplicative', winsorize?: number, labels?: string[] | null } | null): any
+
+/**
+ * Runs one governance function on a JSON input: `in_force` ({registry, id, date}), `history`, `retire`
+ * ({registry, id, date, approver, reason}), `stamp` ({registry, id, date, lineage}), `bridge` ({bridge:
+ * {method, from_scale, to_scale, old, new}}), `apply_bridge` ({bridge, values}), `bridge_series` ({bridge,
+ * periods, values, break_period}), `registry_from_text` ({text, format}). See docs/governance.md.
+ *
+ * @example
+ * const b = governanceCall('bridge', JSON.stringify({ bridge: { method: 'linear', from_scale: [1, 5], to_scale: [1, 7] } }))
+ * b.table[2].to // 4
+ */
+export declare function governanceCall(name: string, input: string): Record<string, any>
 
 /**
  * Any metric by one or more integer key columns in one pass: one row per distinct key combination
@@ -502,6 +653,16 @@ export interface GroupedResult {
   /** Empty for 'ok', else the error message. */
   message: Array<string>
 }
+
+/**
+ * Churn hazard by group (e.g. sentiment band): events per unit of follow-up with exact Poisson intervals,
+ * rate ratios against `reference` (default: the smallest code) with exact conditional and Wald intervals
+ * and the exact conditional p-value, and the log-rank test across groups.
+ *
+ * @example
+ * hazardByGroup(months, churned, bandCodes, { reference: 0 }).groups.map(g => g.rateRatio)
+ */
+export declare function hazardByGroup(time: Float64Array | ReadonlyArray<number>, event: Float64Array | ReadonlyArray<number>, group: Uint32Array | ReadonlyArray<number>, options?: { reference?: number, confidence?: number } | null): any
 
 /**
  * All six intraclass correlations: Shrout-Fleiss ICC(1,1), (2,1), (3,1), (1,k), (2,k), (3,k) with their
@@ -571,6 +732,15 @@ export declare function incentivePlan(plan: string | Record<string, unknown>, fo
  */
 export declare function incentiveWhatIf(plan: string | Record<string, unknown>, changes: { values?: Record<string, number>, participantValues?: Record<string, Record<string, number>>, modifiers?: Record<string, number>, period?: { fiscalYear: number, quarter?: number } }, inputs?: { values?: Record<string, number>, participantValues?: Record<string, Record<string, number>>, modifiers?: Record<string, number>, period?: { fiscalYear: number, quarter?: number } }): { changes: string[], effects: Array<Record<string, any>>, totalDelta: number, [key: string]: any }
 
+/**
+ * Individuals (X) chart with its moving-range chart: centre and sigma given (`mu`, `sigma`) or estimated on
+ * the `reference` window [start, end) as the mean and MR̄/d2 (d2 = 2/√π); limits centre ± l·σ.
+ *
+ * @example
+ * individualsChart(x, { reference: [0, 60] }).signals // points strictly outside the 3-sigma limits
+ */
+export declare function individualsChart(x: Float64Array | ReadonlyArray<number>, options?: { l?: number, mu?: number | null, sigma?: number | null, reference?: [number, number] | null, series?: string | null } | null): any
+
 /** A confidence interval for a proportion x/n. */
 export interface Interval {
   /** The point estimate x/n. */
@@ -585,8 +755,32 @@ export interface Interval {
   confidence: number
 }
 
+/**
+ * Weighted pool-adjacent-violators fit of `targets` on `scores` (ties pooled by weighted mean, as
+ * scikit-learn). Options: `{ weights?, increasing?, outOfRange? }`.
+ */
+export declare function isotonicFit(scores: Float64Array | ReadonlyArray<number>, targets: Float64Array | ReadonlyArray<number>, options?: { weights?: Float64Array | ReadonlyArray<number>, increasing?: boolean, outOfRange?: 'clip' | 'error' } | null): any
+
+/** Calibrated values of `scores` under a fit returned by `isotonicFit` (NaN → null). */
+export declare function isotonicPredict(fit: any, scores: Float64Array | ReadonlyArray<number>): Array<number | null>
+
+/**
+ * Jensen-Shannon distance √JSD of two count (or share) vectors; `base` `'2'` (bits, default) or `'e'`.
+ *
+ * @example
+ * jensenShannon([1, 0], [0, 1]).distance // 1
+ */
+export declare function jensenShannon(p: Float64Array | ReadonlyArray<number>, q: Float64Array | ReadonlyArray<number>, options?: { base?: '2' | 'e' } | null): any
+
 /** Kaplan-Meier curve with Greenwood SE and `log_log` (default), `log` or `plain` intervals, and the median. */
 export declare function kaplanMeier(time: Float64Array | ReadonlyArray<number>, event: Float64Array | ReadonlyArray<number>, options?: { confType?: 'log_log' | 'log' | 'plain', confidence?: number } | null): any
+
+/**
+ * Two-sample Kolmogorov-Smirnov test: D and its two-sided p, `method` `exact` (lattice paths, as scipy
+ * `method='exact'`), `asymp` (Smirnov's limiting distribution) or `auto` (exact when n·m ≤ 1e6); the
+ * method used is recorded.
+ */
+export declare function ks2samp(reference: Float64Array | ReadonlyArray<number>, current: Float64Array | ReadonlyArray<number>, options?: { method?: 'auto' | 'exact' | 'asymp' } | null): any
 
 /** A level (post-stratification: a crossed cell) whose target was collapsed into a neighbour or dropped. */
 export interface LevelChange {
@@ -619,6 +813,18 @@ export interface LevelChange {
  * logistic(churned, { sentiment }).coefficients[1].oddsRatio
  */
 export declare function logistic(y: Float64Array | ReadonlyArray<number>, x: Float64Array | ReadonlyArray<number> | ReadonlyArray<Float64Array | ReadonlyArray<number>> | Record<string, Float64Array | ReadonlyArray<number>>, options?: { names?: string[], intercept?: boolean, confidence?: number, tol?: number, maxIter?: number } | null): any
+
+/**
+ * Unusually low variance: each team's spread against the pooled rest, one-sided (`test`
+ * `brown_forsythe` (default), `levene` or `f_ratio`); effect = variance ratio.
+ */
+export declare function lowVariance(values: Float64Array | ReadonlyArray<number>, teams: Uint32Array | ReadonlyArray<number>, options?: { test?: 'brown_forsythe' | 'levene' | 'f_ratio', adjust?: 'holm' | 'benjamini_hochberg', alpha?: number, teamLabels?: string[] } | null): any
+
+/**
+ * Counts per old theme (old document order) carried into the new taxonomy by a declared map
+ * (`{ from_version, to_version, map: [{ from, to: [{ id, share }] }] }`): splits by share, merges add.
+ */
+export declare function mapThemeCounts(oldTaxonomy: Record<string, any>, newTaxonomy: Record<string, any>, map: Record<string, any>, counts: Float64Array | ReadonlyArray<number>): any
 
 /** The achieved margins of one weighting variable (post-stratification: of one `by` variable). */
 export interface MarginReport {
@@ -754,6 +960,12 @@ export interface MetricPartial {
 }
 
 /**
+ * MSTL (statsmodels conventions): `periods`, `windows` (default 7 + 4i), `iterations` (2), `lambda`
+ * (Box-Cox), `stl` (STL options for every component).
+ */
+export declare function mstl(values: Float64Array | ReadonlyArray<number | null>, options?: { periods?: number[], windows?: number[] | null, iterations?: number, lambda?: number | null, stl?: Record<string, unknown> } | null): any
+
+/**
  * Net Promoter Score of 0-10 answers: % promoters (9-10) - % detractors (0-6) on -100..100, with counts,
  * shares, standard errors and an interval (adjusted Wald by default).
  *
@@ -874,6 +1086,18 @@ export declare function ols(y: Float64Array | ReadonlyArray<number>, x: Float64A
  */
 export declare function pAdjust(p: Float64Array | ReadonlyArray<number>, method?: 'holm' | 'benjamini_hochberg' | 'bh' | 'fdr' | 'bonferroni' | null): number[]
 
+/**
+ * Parses and validates a taxonomy from JSON or TOML text (`format`: `'json'` or `'toml'`); returns the
+ * document (snake_case keys, every default filled in) to pass to `tagThemes`.
+ *
+ * @example
+ * parseTaxonomy('version = "1"
+[[themes]]
+id = "price"
+keywords = ["price*"]', 'toml').version // '1'
+ */
+export declare function parseTaxonomy(text: string, format: string): Record<string, any>
+
 /** The result type `finishPartial` returns for a partial of each metric. */
 export interface PartialResults {
   /** NPS partial -> NpsResult. */
@@ -887,6 +1111,25 @@ export interface PartialResults {
   /** Churn partial -> ChurnResult. */
   churn: ChurnResult
 }
+
+/**
+ * p chart for shares with varying sample sizes; `laney: true` gives Laney's p' chart (σ inflated by σ_z, the
+ * moving range of the z-scores over d2).
+ */
+export declare function pChart(successes: Float64Array | ReadonlyArray<number>, sizes: Float64Array | ReadonlyArray<number>, options?: { l?: number, p0?: number | null, reference?: [number, number] | null, laney?: boolean, clipLimits?: boolean, series?: string | null } | null): any
+
+/**
+ * Significance of a period-over-period move from two `{estimate, se, n}` summaries: move, SE, z, p, the
+ * minimal detectable change at `alpha`/`power`, and a sentence (`words`).
+ *
+ * @example
+ * periodMove({ estimate: 42, se: 1.5, n: 600 }, { estimate: 37.8, se: 1.5, n: 600 }).words
+ * // 'significant drop of 4.2 points (p = 0.048, n = 600 per period)'
+ */
+export declare function periodMove(before: { estimate: number, se: number, n: number }, after: { estimate: number, se: number, n: number }, options?: { alpha?: number, power?: number, units?: string } | null): any
+
+/** `periodMove` from the raw values of each period (mean and s/√n; NaN skipped). */
+export declare function periodMoveFromValues(before: Float64Array | ReadonlyArray<number | null>, after: Float64Array | ReadonlyArray<number | null>, options?: { alpha?: number, power?: number, units?: string } | null): any
 
 /**
  * Post-stratifies: every crossed cell of the `by` variables is weighted to its target.
@@ -939,6 +1182,34 @@ export interface ProportionOptions {
   /** Confidence level in (0, 1) (default 0.95). */
   confidence?: number
 }
+
+/** Pearson and Spearman correlation and Bland-Altman agreement of two providers' standardised scores. */
+export declare function providerAgreement(a: Float64Array | ReadonlyArray<number>, b: Float64Array | ReadonlyArray<number>, options?: { coverage?: number, confidence?: number } | null): any
+
+/**
+ * Population stability index Σ (c − r)·ln(c / r) of `current` against `reference`. `binning`:
+ * `quantiles` (default, `bins` type-7 quantile bins of the reference), `edges` (interior `edges`:
+ * (−∞, e1), [e1, e2), …, [ek, ∞)) or `categories`; `zeroPolicy`: `epsilon` (default; a zero share becomes
+ * `epsilon` = 1e-4, recorded) or `error`.
+ *
+ * @example
+ * psi([1, 1, 2, 3], [1, 2, 3, 3], { binning: 'categories' }).psi
+ */
+export declare function psi(reference: Float64Array | ReadonlyArray<number>, current: Float64Array | ReadonlyArray<number>, options?: { binning?: 'quantiles' | 'edges' | 'categories', bins?: number, edges?: ReadonlyArray<number>, zeroPolicy?: 'epsilon' | 'error', epsilon?: number } | null): any
+
+/**
+ * Runs one quality function on a JSON input: `validate` ({rules, columns}), `suppress` ({counts,
+ * min_group_size, complementary, zero_cells}), `view_policy` ({policy, role, level, fields}), `reconcile`
+ * ({a, b, kind, tolerance, alpha, share_test, rule, periods}), `rules_from_text` / `view_policy_from_text`
+ * ({text, format}). See docs/data-quality.md.
+ *
+ * @example
+ * const r = qualityCall('validate', JSON.stringify({
+ *   rules: { rules: [{ id: 'scale', kind: 'out_of_scale', columns: ['nps'], min: 0, max: 10 }] },
+ *   columns: { nps: [9, 11, null] } }))
+ * r.keep // [true, false, true]
+ */
+export declare function qualityCall(name: string, input: string): Record<string, any>
 
 /**
  * Rakes (iterative proportional fitting) base weights, or 1, so that the weighted total of every level
@@ -1009,6 +1280,13 @@ export interface RakeOptions {
 export declare function retentionByCohort(cohort: Uint32Array | ReadonlyArray<number>, churnPeriod: Float64Array | ReadonlyArray<number>, observedUntil: number, horizon: number): any[]
 
 /**
+ * Run rules on a standardised series z: an array of hits `{rule, index, points, direction, parameters,
+ * falseAlarmRate}`. Switch rules with `westernElectric_1`..`_4`, `nelson_1`..`_8`, `anhoejRuns`,
+ * `anhoejCrossings`; `firing: 'every_point' | 'first_in_episode'`.
+ */
+export declare function runRules(z: Float64Array | ReadonlyArray<number>, options?: Record<string, boolean | string> | null): any[]
+
+/**
  * Respondents (and invitations) needed for a margin of error: `metric` `'nps'` (margin in NPS points),
  * `'share'` (margin in 0..1) or `'mean'` (margin in score units, `sd` required), with an optional
  * finite population and response rate.
@@ -1075,6 +1353,20 @@ export interface ScaleRange {
   /** Highest scale point. */
   max: number
 }
+
+/**
+ * The flagged findings of a screen result (as returned by a screen function) as signals for
+ * `buildAlerts`.
+ */
+export declare function screenSignals(result: Record<string, any>): any[]
+
+/**
+ * Selective filtering: a rise in scores (after vs before, Welch one-sided) together with a fall in the
+ * team's invitation / response rate (pooled z one-sided); p = the larger (intersection-union). `period`:
+ * 0 before, 1 after; `rates`: `[{ team, beforeNumerator, beforeDenominator, afterNumerator,
+ * afterDenominator }]`.
+ */
+export declare function selectiveFiltering(scores: Float64Array | ReadonlyArray<number>, teams: Uint32Array | ReadonlyArray<number>, period: Uint32Array | ReadonlyArray<number>, rates: ReadonlyArray<{ team: number, beforeNumerator: number, beforeDenominator: number, afterNumerator: number, afterDenominator: number }>, options?: { adjust?: 'holm' | 'benjamini_hochberg', alpha?: number, teamLabels?: string[] } | null): any
 
 /** Sentiment shares from counts of positive, neutral and negative labels. */
 export declare function sentimentFromCounts(positive: number, neutral: number, negative: number, options?: SentimentOptions): SentimentResult
@@ -1165,6 +1457,13 @@ export declare function sentimentShare(labels: Float64Array | ReadonlyArray<numb
 /** `sentimentShare` computed on the libuv thread pool. */
 export declare function sentimentShareAsync(labels: Float64Array | ReadonlyArray<number | null> | ReadonlyArray<string | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: SentimentOptions): Promise<SentimentResult>
 
+/**
+ * Agreement of text sentiment (-1..1) with the 0-10 answer of the same response: kappa (unweighted and
+ * linear) of sentiment category vs NPS category and the Spearman correlation. Options:
+ * `{ neutralBand?, detractorMax?, passiveMax?, scale?, confidence? }`.
+ */
+export declare function sentimentSurveyAgreement(sentiment: Float64Array | ReadonlyArray<number>, scores: Float64Array | ReadonlyArray<number>, options?: { neutralBand?: [number, number], detractorMax?: number, passiveMax?: number, scale?: [number, number], confidence?: number } | null): any
+
 /** Driver importance: the Shapley (LMG) decomposition of R² over the predictors. */
 export declare function shapleyR2(y: Float64Array | ReadonlyArray<number>, x: ReadonlyArray<Float64Array | ReadonlyArray<number>> | Record<string, Float64Array | ReadonlyArray<number>>, options?: { names?: string[] } | null): any
 
@@ -1222,13 +1521,58 @@ export interface ShareResult {
 export declare function shrink(values: Float64Array | ReadonlyArray<number>, groups: Uint32Array | ReadonlyArray<number>, options?: { model?: 'normal' | 'beta_binomial', confidence?: number } | null): any
 
 /**
+ * Maps scores onto -1..1 by a declared method: `{ method: 'linear', sourceMin, sourceMax, outOfRange? }`
+ * or `{ method: 'isotonic', referenceScores, referenceTargets, referenceWeights?, outOfRange? }`.
+ */
+export declare function standardiseSentiment(scores: Float64Array | ReadonlyArray<number>, method: Record<string, any>): any
+
+/**
+ * STL decomposition with every parameter exposed; unset ones take the preset's defaults (`preset`:
+ * `'statsmodels'` (default) or `'r_stl'`, reproducing statsmodels `STL` / R `stl` for the same parameters).
+ *
+ * @example
+ * const r = stl(values, { period: 7, preset: 'r_stl', seasonalLength: 7 })
+ * r.parameters.trendLength // 15
+ */
+export declare function stl(values: Float64Array | ReadonlyArray<number | null>, options?: { period?: number, preset?: 'statsmodels' | 'r_stl', seasonalLength?: number, periodic?: boolean, trendLength?: number, lowPassLength?: number, seasonalDegree?: number, trendDegree?: number, lowPassDegree?: number, seasonalJump?: number, trendJump?: number, lowPassJump?: number, innerLoops?: number, outerLoops?: number, robust?: boolean, missing?: 'error' | 'interpolate_linear' } | null): any
+
+/** STL of many series with the same options, in parallel across series; each result equals `stl`. */
+export declare function stlBatch(series: ReadonlyArray<Float64Array | ReadonlyArray<number | null>>, options?: Record<string, unknown> | null): any[]
+
+/** `stlBatch` on the libuv thread pool (columns copied first); resolves to the same results. */
+export declare function stlBatchAsync(series: ReadonlyArray<Float64Array | ReadonlyArray<number | null>>, options?: Record<string, unknown> | null): Promise<any[]>
+
+/**
  * OLS of `outcome` on the components (`{ name: values }`) and the Shapley (LMG) decomposition of R²;
  * `weights` are the Shapley shares divided by R².
  */
 export declare function suggestWeights(components: Record<string, number[]>, outcome: number[]): { names: string[], coefficients: number[], stdErrors: number[], rSquared: number, shapley: number[], weights: number[], [key: string]: any }
 
+/**
+ * Multi-label theme tagging: texts and rules folded (lower case, accents removed), whole-word matches
+ * (`*` at the end of a rule allows a suffix), negation cues within `negation.window` tokens before a match
+ * suppress or flip it, parents implied. `taxonomy`: the document object (snake_case keys);
+ * `languages[i]` (optional) picks verbatim i's negation cues (`''` = all languages).
+ *
+ * @example
+ * tagThemes({ version: '1', themes: [{ id: 'staff', keywords: ['staff'] }] }, ['Rude STAFF', 'ok']).coverage // 0.5
+ */
+export declare function tagThemes(taxonomy: Record<string, any>, verbatims: string[], languages?: string[] | null): any
+
 /** Test-retest reliability of one instrument measured twice: ICC(A,1), ICC(C,1), mean change, SEM, MDC. */
 export declare function testRetest(test: Float64Array | ReadonlyArray<number>, retest: Float64Array | ReadonlyArray<number>, options?: { confidence?: number } | null): any
+
+/**
+ * Pain-point ranking: impact = frequency × negative share × value (revenue at risk from `options.value`,
+ * customers otherwise). `sentiment` on -1..1, NaN = missing. Options: `{ value?, negativeBelow? }`.
+ */
+export declare function themeImpact(tags: any, sentiment: Float64Array | ReadonlyArray<number>, options?: { value?: Float64Array | ReadonlyArray<number>, negativeBelow?: number } | null): any
+
+/**
+ * Theme frequency per period (`periods[i]`: integer period code of verbatim i) and trend (least-squares
+ * slope of the share over the period positions; last change).
+ */
+export declare function themeTrend(tags: any, periods: ReadonlyArray<number>): any
 
 /**
  * Top-box share (CSAT): the share of answers in the top `k` boxes (default top-2 of 1-5), or the bottom
@@ -1241,6 +1585,12 @@ export declare function topBox(scores: Float64Array | ReadonlyArray<number | nul
 
 /** `topBox` computed on the libuv thread pool. */
 export declare function topBoxAsync(scores: Float64Array | ReadonlyArray<number | null>, weights?: Float64Array | ReadonlyArray<number> | null, options?: TopBoxOptions): Promise<ShareResult>
+
+/**
+ * Top-box inflation: each team's top-box share (score ≥ `topMin`, default 9) against the pooled rest,
+ * one-sided (`test` `fisher_exact` or `z`), with Holm and BH adjusted p; `flagged` by `adjust` at `alpha`.
+ */
+export declare function topBoxInflation(scores: Float64Array | ReadonlyArray<number>, teams: Uint32Array | ReadonlyArray<number>, options?: { topMin?: number, test?: 'fisher_exact' | 'z', adjust?: 'holm' | 'benjamini_hochberg', alpha?: number, teamLabels?: string[] } | null): any
 
 /** Options of `topBox` and `topBoxPartial` (scale, side, k, missing only). Every key is optional. */
 export interface TopBoxOptions {
@@ -1311,6 +1661,12 @@ export declare function trimWeights(weights: Float64Array | ReadonlyArray<number
 
 /** Welch (default), Student, paired or one-sample t-test of mean(x) - mean(y). */
 export declare function tTest(x: Float64Array | ReadonlyArray<number>, y?: Float64Array | ReadonlyArray<number> | null, options?: { kind?: 'welch' | 'student' | 'paired' | 'one_sample', alternative?: 'two_sided' | 'less' | 'greater', mu?: number, confidence?: number } | null): any
+
+/**
+ * Per-theme precision, recall, F1 and Cohen's kappa of the tags against hand labels (theme ids per
+ * verbatim), with micro and macro summaries.
+ */
+export declare function validateTaxonomy(taxonomy: Record<string, any>, tags: any, labels: string[][]): any
 
 /** Version of the cxkpi core this module was built from (the npm package has the same version). */
 export declare function version(): string

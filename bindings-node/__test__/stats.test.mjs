@@ -57,3 +57,24 @@ test('tTest, did, kaplanMeier, shrink, pAdjust', () => {
   assert.throws(() => cx.shrink([1, 2, 3], [0, 1.5, 1]), { code: 'CXKPI_INVALID_ARGUMENT' })
   assert.throws(() => cx.pAdjust([0.1], 'sidak'), { code: 'CXKPI_UNKNOWN_METHOD' })
 })
+
+test('beforeAfter: ISO dates and day numbers give the same result; bad dates are coded', () => {
+  const dates = ['2025-03-01', '2025-03-02', '2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07', '2025-03-08']
+  const csat = [3.9, 4.0, 3.8, 4.1, 4.4, 4.5, 4.3, 4.6]
+  const a = cx.beforeAfter(csat, dates, { intervention: '2025-03-05' })
+  const days = dates.map((d) => Date.parse(d) / 86400000)
+  const b = cx.beforeAfter(csat, Float64Array.from(days), { intervention: '2025-03-05' })
+  assert.deepEqual(a, b)
+  assert.equal(a.nBefore, 4)
+  assert.equal(a.beforeLast, '2025-03-04')
+  assert.ok(a.periodMove.significant && a.welch.pValue < 0.05)
+  assert.throws(() => cx.beforeAfter(csat, [...dates.slice(0, 7), '2025-02-30'], { intervention: '2025-03-05' }),
+    (e) => e.code === 'CXKPI_INVALID_ARGUMENT' && /element 7/.test(e.message))
+})
+
+test('hazardByGroup: rates, ratio against the reference band, log-rank', () => {
+  const h = cx.hazardByGroup([2, 5, 7, 12, 12, 3, 4, 6, 12, 1], [1, 1, 0, 0, 0, 1, 1, 1, 0, 1], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+  assert.equal(h.groups[1].rate, 4 / 26)
+  assert.equal(h.reference, 0)
+  assert.ok(h.groups[1].rateRatio > 2 && h.logrankDf === 1)
+})

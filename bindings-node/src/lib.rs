@@ -5,12 +5,18 @@
 //! JS `Error`s with `code = "CXKPI_<KIND>"`, heavy calls also as promises computed off the event loop.
 //! Survey weighting (`weighting`) takes data as named columns and targets keyed by variable and level.
 
+mod baseline;
+mod charts;
 mod composite;
 mod convert;
 mod error;
+mod governance;
 mod incentive;
 mod metrics;
+mod quality;
+mod screens;
 mod stats;
+mod text;
 mod types;
 mod weighting;
 

@@ -6,12 +6,18 @@
 //! classes, and every core error becomes the exception class of its kind. No logic that the core lacks lives
 //! here. The pure-Python layer (python/cxkpi/) converts lists, pandas and polars columns once.
 
+mod baseline;
+mod charts;
 mod composite;
 mod convert;
 mod errors;
+mod governance;
 mod incentive;
 mod partials;
+mod quality;
+mod screens;
 mod stats;
+mod text;
 mod weighting;
 
 use numpy::PyReadonlyArray1;
@@ -408,6 +414,12 @@ fn _cxkpi(m: &Bound<'_, PyModule>) -> PyResult<()> {
     incentive::register(m)?;
     composite::register(m)?;
     stats::register(m)?;
+    text::register(m)?;
+    quality::register(m)?;
+    governance::register(m)?;
+    baseline::register(m)?;
+    charts::register(m)?;
+    screens::register(m)?;
     errors::register(m)?;
     Ok(())
 }

@@ -109,3 +109,31 @@ def test_t_test_did_km_shrink():
 def test_p_adjust_matches_r():
     # R: p.adjust(c(0.01, 0.04, 0.03), "holm") = 0.03 0.06 0.06
     assert np.allclose(cxkpi.p_adjust([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06], rtol=1e-15, atol=0)
+
+
+def test_before_after_dates_in_every_form():
+    import datetime as dt
+
+    pd = pytest.importorskip("pandas")
+    dates = [f"2025-03-0{d}" for d in range(1, 9)]
+    csat = [3.9, 4.0, 3.8, 4.1, 4.4, 4.5, 4.3, 4.6]
+    a = cxkpi.before_after(csat, dates, "2025-03-05")
+    b = cxkpi.before_after(csat, np.array(dates, dtype="datetime64[D]"), dt.date(2025, 3, 5))
+    c = cxkpi.before_after(csat, pd.to_datetime(pd.Series(dates)), "2025-03-05")
+    d = cxkpi.before_after(csat, [dt.date.fromisoformat(s) for s in dates], "2025-03-05")
+    assert a.to_dict() == b.to_dict() == c.to_dict() == d.to_dict()
+    assert (a.n_before, a.n_after, a.before_last) == (4, 4, "2025-03-04")
+    assert a.period_move["significant"] and a.welch["p_value"] < 0.05
+    w = cxkpi.before_after(csat, dates, "2025-03-05", window_before=2, gap=1)
+    assert (w.n_before, w.n_after, w.n_outside) == (2, 3, 3)
+    with pytest.raises(cxkpi.InvalidArgumentError):
+        cxkpi.before_after(csat, dates[:7] + ["not a date"], "2025-03-05")
+
+
+def test_hazard_by_group_reference_and_errors():
+    h = cxkpi.hazard_by_group([2, 5, 7, 12, 12, 3, 4, 6, 12, 1], [1, 1, 0, 0, 0, 1, 1, 1, 0, 1],
+                              [0, 0, 0, 0, 0, 1, 1, 1, 1, 1], reference=1)
+    assert h.reference == 1 and h.groups[1]["rate_ratio"] is None
+    assert h.groups[0]["rate_ratio"] == pytest.approx((2 / 38) / (4 / 26), rel=1e-15)
+    with pytest.raises(cxkpi.InvalidArgumentError, match="reference"):
+        cxkpi.hazard_by_group([1, 2], [1, 0], [0, 1], reference=5)

@@ -21,11 +21,14 @@
 pub mod baseline;
 pub mod composite;
 pub mod error;
+pub mod governance;
 pub mod incentive;
 pub mod metrics;
 pub mod options;
+pub mod quality;
 pub mod scale;
 pub mod stats;
+pub mod text;
 pub mod weighting;
 
 pub use error::{CxkpiError, Result};
@@ -55,6 +58,36 @@ pub struct IncentivesGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/scorecard.md")]
 pub struct ScorecardGuide;
+
+/// The examples of `docs/baselines.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/baselines.md")]
+pub struct BaselinesGuide;
+
+/// The examples of `docs/control-charts.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/control-charts.md")]
+pub struct ControlChartsGuide;
+
+/// The examples of `docs/alerts.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/alerts.md")]
+pub struct AlertsGuide;
+
+/// The examples of `docs/data-quality.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/data-quality.md")]
+pub struct DataQualityGuide;
+
+/// The examples of `docs/governance.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/governance.md")]
+pub struct GovernanceGuide;
+
+/// The examples of `docs/text.md`, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/text.md")]
+pub struct TextGuide;
 
 /// The examples of `docs/statistics.md`, run as doc tests.
 #[cfg(doctest)]

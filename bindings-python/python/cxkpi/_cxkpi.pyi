@@ -32,6 +32,17 @@ from . import (
 )
 
 __all__ = [
+    "baseline_stl",
+    "baseline_stl_batch",
+    "baseline_mstl",
+    "baseline_decompose",
+    "baseline_expected",
+    "baseline_event_calendar",
+    "baseline_detect_changes",
+    "baseline_period_move",
+    "baseline_period_move_from_values",
+    "baseline_aggregate_daily",
+    "baseline_daily_series",
     "design_estimate",
     "stats_icc",
     "stats_cronbach_alpha",
@@ -41,6 +52,8 @@ __all__ = [
     "stats_correlation_matrix",
     "stats_p_adjust",
     "stats_ols",
+    "stats_ols_rows",
+    "stats_logistic_rows",
     "stats_shapley_r2",
     "stats_logistic",
     "stats_t_test",
@@ -48,7 +61,44 @@ __all__ = [
     "stats_kaplan_meier",
     "stats_retention_by_cohort",
     "stats_hazard_by_group",
+    "stats_before_after",
     "stats_shrink",
+    "screens_psi",
+    "screens_ks_2samp",
+    "screens_jensen_shannon",
+    "screens_chi_square",
+    "screens_top_box_inflation",
+    "screens_low_variance",
+    "screens_duplicate_verbatims",
+    "screens_selective_filtering",
+    "screens_coaching_step",
+    "screens_signals",
+    "screens_alert_ladder",
+    "screens_build_alerts",
+    "charts_arl",
+    "charts_calibrate",
+    "charts_chart_rules",
+    "charts_cusum",
+    "charts_ewma",
+    "charts_funnel",
+    "charts_individuals",
+    "charts_monitor",
+    "charts_p",
+    "charts_run_rules",
+    "text_parse_taxonomy",
+    "text_tag_themes",
+    "text_theme_trend",
+    "text_theme_impact",
+    "text_validate_taxonomy",
+    "text_map_theme_counts",
+    "text_standardise_sentiment",
+    "text_isotonic_fit",
+    "text_isotonic_predict",
+    "text_cohen_kappa",
+    "text_bland_altman",
+    "text_provider_agreement",
+    "text_sentiment_survey_agreement",
+    "text_fold",
     "__version__",
     "version",
     "nps",
@@ -82,6 +132,8 @@ __all__ = [
     "incentive_what_if",
     "incentive_clawback",
     "incentive_evaluate_columns",
+    "quality_call",
+    "governance_call",
     "scorecard_check",
     "scorecard_from_text",
     "scorecard_evaluate",
@@ -202,21 +254,58 @@ def stats_p_adjust(p: _F64, method: str) -> List[float]:
     """Adjusted p-values."""
 def stats_ols(y: _F64, x: List[_F64], options: _Opts = None) -> _Res:
     """Ordinary least squares."""
+def stats_ols_rows(y: _F64, x: _F64, options: _Opts = None) -> _Res:
+    """Ordinary least squares on a C-ordered 2-D array of predictors."""
 def stats_shapley_r2(y: _F64, x: List[_F64], names: Optional[List[str]] = None) -> _Res:
     """Shapley decomposition of R²."""
 def stats_logistic(y: _F64, x: List[_F64], options: _Opts = None) -> _Res:
     """Logistic regression."""
+def stats_logistic_rows(y: _F64, x: _F64, options: _Opts = None) -> _Res:
+    """Logistic regression on a C-ordered 2-D array of predictors."""
 def stats_t_test(x: _F64, y: Optional[_F64] = None, options: _Opts = None) -> _Res:
     """t-test."""
 def stats_did(y: _F64, treated: _F64, post: _F64, options: _Opts = None) -> _Res:
     """Difference-in-differences."""
 def stats_kaplan_meier(time: _F64, event: _F64, options: _Opts = None) -> _Res:
     """Kaplan-Meier curve."""
-def stats_hazard_by_group(time: _F64, event: _F64, group: _U32, options: _Opts = None) -> _Res: ...
+def stats_before_after(values: _F64, days: npt.NDArray[np.int64], options: _Opts = None) -> _Res:
+    """KPI before/after an intervention date."""
+def stats_hazard_by_group(time: _F64, event: _F64, group: _U32, options: _Opts = None) -> _Res:
+    """Churn hazard by group."""
 def stats_retention_by_cohort(cohort: _U32, churn_period: _F64, observed_until: int, horizon: int) -> List[_Res]:
     """Retention by signup cohort."""
 def stats_shrink(values: _F64, groups: _U32, options: _Opts = None) -> _Res:
     """Empirical-Bayes shrinkage."""
+
+# text (core module `text`): documents as dicts (or JSON/TOML text), verbatims as lists of str.
+def text_parse_taxonomy(document: Any, format: str) -> _Res:
+    """Parse and validate a taxonomy (format: json, toml, dict)."""
+def text_tag_themes(taxonomy_doc: Any, verbatims: List[str], languages: Optional[List[str]] = None) -> _Res:
+    """Theme tags of the verbatims."""
+def text_theme_trend(tags_doc: Any, periods: List[int]) -> _Res:
+    """Theme frequency and trend by period."""
+def text_theme_impact(tags_doc: Any, sentiment: _F64, value: Optional[_F64] = None, options: _Opts = None) -> _Res:
+    """Theme impact ranking."""
+def text_validate_taxonomy(taxonomy_doc: Any, tags_doc: Any, labels: List[List[str]]) -> _Res:
+    """Precision, recall, F1 and kappa per theme."""
+def text_map_theme_counts(old: Any, new: Any, map: Any, counts: _F64) -> _Res:
+    """Counts carried between taxonomy versions."""
+def text_standardise_sentiment(scores: _F64, method: Any) -> _Res:
+    """Scores onto -1..1."""
+def text_isotonic_fit(scores: _F64, targets: _F64, weights: Optional[_F64] = None, options: _Opts = None) -> _Res:
+    """Isotonic (PAVA) fit."""
+def text_isotonic_predict(fit: Any, scores: _F64) -> List[Optional[float]]:
+    """Apply an isotonic fit."""
+def text_cohen_kappa(a: _U32, b: _U32, options: _Opts = None) -> _Res:
+    """Cohen's kappa."""
+def text_bland_altman(a: _F64, b: _F64, options: _Opts = None) -> _Res:
+    """Bland-Altman agreement."""
+def text_provider_agreement(a: _F64, b: _F64, options: _Opts = None) -> _Res:
+    """Correlation and Bland-Altman of two providers."""
+def text_sentiment_survey_agreement(sentiment: _F64, scores: _F64, options: _Opts = None) -> _Res:
+    """Sentiment vs survey answer agreement."""
+def text_fold(text: str) -> str:
+    """Folded text."""
 
 # incentive (core module `incentive`): plans and inputs as dicts, parsed and validated by the core.
 def incentive_plan_check(plan: Any) -> _Res:
@@ -243,6 +332,10 @@ def incentive_evaluate_columns(
     """Bulk payouts; factor and amount as float64 arrays."""
 
 # composite (core module `composite`): scorecard documents, values and options as dicts, parsed by the core.
+def quality_call(function: str, input: Any) -> _Res:
+    """Runs one quality function (validate, suppress, view_policy, reconcile, rules_from_text, view_policy_from_text)."""
+def governance_call(function: str, input: Any) -> _Res:
+    """Runs one governance function (in_force, history, retire, stamp, bridge, apply_bridge, bridge_series, registry_from_text)."""
 def scorecard_check(doc: Any) -> _Res:
     """Validates a scorecard dict; returns it with every default filled in."""
 def scorecard_from_text(text: str, format: str) -> _Res:
@@ -346,3 +439,75 @@ class ChurnPartial:
         """Rebuild from `to_json()` output."""
     def finish(self, options: _Opts = None) -> _Res:
         """Final result (options: the interval options of the metric)."""
+
+# baseline: series, decomposition, STL/MSTL, baselines with events, level shifts, period moves (helper "series").
+def baseline_stl(values: _F64, options: _Opts = None) -> _Res:
+    """STL of one series."""
+def baseline_stl_batch(series: List[_F64], options: _Opts = None) -> List[_Res]:
+    """STL of many series (parallel across series)."""
+def baseline_mstl(values: _F64, options: _Opts = None) -> _Res:
+    """MSTL (statsmodels conventions)."""
+def baseline_decompose(values: _F64, options: _Opts = None) -> _Res:
+    """Classical decomposition."""
+def baseline_expected(values: _F64, start: str, events: Any = None, options: _Opts = None) -> _Res:
+    """Baseline with a band and an event calendar; ``start`` is the ISO date of day 0."""
+def baseline_event_calendar(events: Any) -> _Res:
+    """Validated event calendar with effective policies."""
+def baseline_detect_changes(values: _F64, options: _Opts = None) -> _Res:
+    """Level shifts with the confirmation rule."""
+def baseline_period_move(before: Any, after: Any, options: _Opts = None) -> _Res:
+    """Significance of a period-over-period move from two {estimate, se, n} summaries."""
+def baseline_period_move_from_values(before: _F64, after: _F64, options: _Opts = None) -> _Res:
+    """Significance of a period-over-period move from raw values."""
+def baseline_aggregate_daily(days: npt.NDArray[np.int64], values: _F64, stat: str) -> _Res:
+    """Row-level answers per day; ``days`` = int64 days since 1970-01-01."""
+def baseline_daily_series(days: npt.NDArray[np.int64], values: _F64) -> _Res:
+    """A daily series from (day, value) pairs."""
+
+# screens (core `baseline::{drift, screens, alerts}`): rates, events, signals and ladders as dicts / lists.
+def screens_psi(reference: _F64, current: _F64, options: _Opts = None) -> _Res:
+    """Population stability index."""
+def screens_ks_2samp(reference: _F64, current: _F64, options: _Opts = None) -> _Res:
+    """Two-sample Kolmogorov-Smirnov test."""
+def screens_jensen_shannon(p: _F64, q: _F64, options: _Opts = None) -> _Res:
+    """Jensen-Shannon distance."""
+def screens_chi_square(rows: List[_F64], options: _Opts = None) -> _Res:
+    """Chi-square test of homogeneity with Cramér's V; ``rows[i]`` = row i of the table."""
+def screens_top_box_inflation(scores: _F64, teams: _U32, options: _Opts = None) -> _Res:
+    """Top-box inflation against the pooled rest."""
+def screens_low_variance(values: _F64, teams: _U32, options: _Opts = None) -> _Res:
+    """Unusually low variance against the pooled rest."""
+def screens_duplicate_verbatims(texts: List[Optional[str]], teams: Optional[_U32] = None, options: _Opts = None) -> _Res:
+    """Duplicated and near-duplicated verbatims."""
+def screens_selective_filtering(scores: _F64, teams: _U32, period: _U32, rates: Any, options: _Opts = None) -> _Res:
+    """Score jump with a drop in the invitation / response rate."""
+def screens_coaching_step(values: _F64, teams: _U32, day: _F64, events: Any, options: _Opts = None) -> _Res:
+    """Step after a coaching date (difference-in-differences)."""
+def screens_signals(result: Any) -> List[_Res]:
+    """Signals of the flagged findings of a screen result dict."""
+def screens_alert_ladder(ladder: Any) -> _Res:
+    """Validated escalation ladder from a dict or TOML / JSON text."""
+def screens_build_alerts(signals: Any, ladder: Any = None, options: _Opts = None) -> _Res:
+    """Alerts from signals with an escalation ladder."""
+
+# charts: control charts, run rules, ARLs, calibrated thresholds (helper "charts").
+def charts_individuals(x: _F64, options: _Opts = None) -> _Res:
+    """Individuals / moving-range chart."""
+def charts_p(successes: _F64, sizes: _F64, options: _Opts = None) -> _Res:
+    """p chart with varying n (Laney p' with laney=True)."""
+def charts_ewma(x: _F64, options: _Opts = None) -> _Res:
+    """EWMA chart with exact time-varying limits."""
+def charts_cusum(x: _F64, options: _Opts = None) -> _Res:
+    """Tabular CUSUM."""
+def charts_funnel(successes: _F64, sizes: _F64, options: _Opts = None) -> _Res:
+    """Funnel limits."""
+def charts_run_rules(z: _F64, options: _Opts = None) -> List[_Res]:
+    """Run rules on a standardised series."""
+def charts_chart_rules(chart: Any, options: _Opts = None) -> List[_Res]:
+    """Run rules on a chart result dict, as Signals."""
+def charts_monitor(x: _F64, options: _Opts = None) -> _Res:
+    """Fused single-pass monitor."""
+def charts_arl(query: _Opts = None) -> _Res:
+    """Average run length."""
+def charts_calibrate(config: _Opts = None) -> _Res:
+    """Threshold for a false-alarm budget."""

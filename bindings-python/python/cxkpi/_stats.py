@@ -276,7 +276,14 @@ def before_after(
     minimal detectable change, plain words) and Welch's t-test (after - before), with the counts of missing
     values and of rows outside the windows. ``dates``: datetime64, pandas/polars dates, ``datetime.date``
     objects, ISO strings or integer days since 1970-01-01; ``intervention``: a date or ISO string."""
-    o: Dict[str, Any] = {"intervention": str(np.datetime64(intervention, "D")), "gap": int(gap),
+    if isinstance(intervention, str):
+        when = intervention  # validated by the core (a typed error names a bad date)
+    else:
+        try:
+            when = str(np.datetime64(intervention, "D"))
+        except (TypeError, ValueError) as e:
+            raise invalid_argument("intervention", f"must be a date or an ISO date string: {e}") from None
+    o: Dict[str, Any] = {"intervention": when, "gap": int(gap),
                          "alpha": alpha, "power": power, "units": units}
     if window_before is not None:
         o["window_before"] = int(window_before)

@@ -14,9 +14,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 // Sections of the review that live in files of their own (one per library module they show).
+mod baselines; // baseline: weekly pattern, event impact, level shifts, period moves
 mod bonuses; // incentive: executive and frontline bonus outcomes
+mod charts; // baseline: p / Laney p', EWMA and CUSUM charts, a team funnel
 mod linkage; // stats: does sentiment predict churn, test-retest check
+mod quality; // quality: the exclusion account of the validation rules, a suppressed small group
 mod scorecard; // composite: the balanced scorecard of the sample company
+mod screens; // baseline: manipulation screens, drift and escalated alerts
+mod themes; // text: theme tagging, top pain points by impact, sentiment agreement
 
 /// The validated survey; `pub(crate)` so the section files can read it.
 pub(crate) struct Survey {
@@ -435,10 +440,15 @@ fn main() -> Result<()> {
         }
     }
 
+    quality::section(&path)?;
     weighted_section(&s)?;
     scorecard::section(&s)?;
     bonuses::section(&s)?;
     linkage::section(&s)?;
+    baselines::section(&path, &s)?;
+    charts::section(&path)?;
+    screens::section(&path)?;
+    themes::section(&path)?;
 
     let worst = sample_size(&SampleSizeOptions::new(SampleMetric::Nps, 5.0))?;
     let all = nps(&s.nps, None, &NpsOptions::default())?;

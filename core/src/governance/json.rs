@@ -1,0 +1,228 @@
+//! JSON-level entry points shared by the Python and Node bindings and the golden runners.
+
+use serde_json::Value;
+
+use super::{Bridge, BridgeMethod, Lineage, Registry};
+use crate::error::{CxkpiError, Result};
+use crate::options::{value_to_f64, OptionEnum};
+use crate::quality::json::to_value;
+use crate::scale::Scale;
+
+/// Parses a registry given as text (`format` "json" or "toml"); returns it validated as JSON.
+pub fn registry_from_text(text: &str, format: &str) -> Result<Value> {
+    Ok(to_value(&match format {
+        "json" => Registry::from_json(text)?,
+        "toml" => Registry::from_toml(text)?,
+        other => {
+            return Err(CxkpiError::UnknownMethod {
+                arg: "format".into(),
+                value: other.into(),
+                expected: "json, toml".into(),
+            })
+        }
+    }))
+}
+
+/// [`Registry::in_force`] on JSON.
+pub fn in_force_value(registry: &Value, id: &str, date: &str) -> Result<Value> {
+    Ok(to_value(
+        &Registry::from_value(registry)?.in_force(id, date)?,
+    ))
+}
+
+/// [`Registry::history`] on JSON: `{"versions": [...]}`.
+pub fn history_value(registry: &Value, id: &str) -> Result<Value> {
+    let r = Registry::from_value(registry)?;
+    Ok(serde_json::json!({ "versions": to_value(&r.history(id)?) }))
+}
+
+/// [`Registry::retire`] on JSON: returns the new registry.
+pub fn retire_value(
+    registry: &Value,
+    id: &str,
+    date: &str,
+    approver: &str,
+    reason: &str,
+) -> Result<Value> {
+    Ok(to_value(
+        &Registry::from_value(registry)?.retire(id, date, approver, reason)?,
+    ))
+}
+
+/// [`Registry::stamp`] on JSON (`lineage` null = empty).
+pub fn stamp_value(
+    registry: &Value,
+    id: &str,
+    date: &str,
+    lineage: Option<&Value>,
+) -> Result<Value> {
+    let l: Lineage = match lineage {
+        None | Some(Value::Null) => Lineage::default(),
+        Some(v) => serde_json::from_value(v.clone())
+            .map_err(|e| CxkpiError::invalid("lineage", format!("not a valid lineage: {e}")))?,
+    };
+    Ok(to_value(
+        &Registry::from_value(registry)?.stamp(id, date, l)?,
+    ))
+}
+
+fn scale_of(v: &Value, arg: &str) -> Result<Scale> {
+    let pair = |a: &Value, b: &Value| -> Option<(i32, i32)> {
+        Some((a.as_i64()? as i32, b.as_i64()? as i32))
+    };
+    let p = match v {
+        Value::Array(a) if a.len() == 2 => pair(&a[0], &a[1]),
+        Value::Object(m) => m.get("min").zip(m.get("max")).and_then(|(a, b)| pair(a, b)),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        CxkpiError::invalid(arg, format!("expected [min, max] or {{min, max}}, got {v}"))
+    })?;
+    Scale::new(p.0, p.1)
+        .map_err(|_| CxkpiError::invalid(arg, format!("min ({}) must be below max ({})", p.0, p.1)))
+}
+
+fn nums(v: Option<&Value>, arg: &str) -> Result<Vec<f64>> {
+    let a = v
+        .and_then(Value::as_array)
+        .ok_or_else(|| CxkpiError::invalid(arg, "expected an array of numbers"))?;
+    a.iter()
+        .enumerate()
+        .map(|(i, x)| {
+            if x.is_null() {
+                Ok(f64::NAN)
+            } else {
+                value_to_f64(x).ok_or_else(|| {
+                    CxkpiError::invalid(
+                        &format!("{arg}[{i}]"),
+                        format!("expected a number, got {x}"),
+                    )
+                })
+            }
+        })
+        .collect()
+}
+
+/// Fits a bridge from a spec `{method, from_scale, to_scale, old?, new?}` (overlap answers for
+/// `mean_sigma` and `equipercentile`).
+pub fn bridge_value(spec: &Value) -> Result<Bridge> {
+    let m = spec
+        .as_object()
+        .ok_or_else(|| CxkpiError::invalid("bridge", "expected an object"))?;
+    for k in m.keys() {
+        if !["method", "from_scale", "to_scale", "old", "new"].contains(&k.as_str()) {
+            return Err(CxkpiError::invalid(
+                k,
+                "unknown key; expected method, from_scale, to_scale, old, new",
+            ));
+        }
+    }
+    let method = match m.get("method").and_then(Value::as_str) {
+        Some(s) => BridgeMethod::parse("method", s)?,
+        None => return Err(CxkpiError::invalid("method", "a bridge needs a method")),
+    };
+    let from = scale_of(m.get("from_scale").unwrap_or(&Value::Null), "from_scale")?;
+    let to = scale_of(m.get("to_scale").unwrap_or(&Value::Null), "to_scale")?;
+    match method {
+        BridgeMethod::Linear => Bridge::linear(from, to),
+        BridgeMethod::MeanSigma => Bridge::mean_sigma(
+            &nums(m.get("old"), "old")?,
+            &nums(m.get("new"), "new")?,
+            from,
+            to,
+        ),
+        BridgeMethod::Equipercentile => Bridge::equipercentile(
+            &nums(m.get("old"), "old")?,
+            &nums(m.get("new"), "new")?,
+            from,
+            to,
+        ),
+    }
+}
+
+/// Fits a bridge (see [`bridge_value`]) and returns it as JSON.
+pub fn fit_bridge_value(spec: &Value) -> Result<Value> {
+    Ok(to_value(&bridge_value(spec)?))
+}
+
+fn bridge_of(v: &Value) -> Result<Bridge> {
+    if v.get("table").is_some() {
+        serde_json::from_value(v.clone())
+            .map_err(|e| CxkpiError::invalid("bridge", format!("not a fitted bridge: {e}")))
+    } else {
+        bridge_value(v)
+    }
+}
+
+/// Applies a bridge (fitted, or a spec to fit) to values: `{"values": [...]}` (null for missing).
+pub fn apply_bridge_value(bridge: &Value, values: &Value) -> Result<Value> {
+    let b = bridge_of(bridge)?;
+    let out = b.apply_all(&nums(Some(values), "values")?)?;
+    let v: Vec<Option<f64>> = out.iter().map(|&x| (!x.is_nan()).then_some(x)).collect();
+    Ok(serde_json::json!({ "values": v }))
+}
+
+/// [`Bridge::bridge_series`] on JSON.
+pub fn bridge_series_value(
+    bridge: &Value,
+    periods: &[String],
+    values: &Value,
+    break_period: &str,
+) -> Result<Value> {
+    let b = bridge_of(bridge)?;
+    Ok(to_value(&b.bridge_series(
+        periods,
+        &nums(Some(values), "values")?,
+        break_period,
+    )?))
+}
+
+fn str_of<'a>(input: &'a Value, key: &str) -> Result<&'a str> {
+    input[key]
+        .as_str()
+        .ok_or_else(|| CxkpiError::invalid(key, "expected a string"))
+}
+
+/// One entry point for the bindings: `function` is `in_force` (`registry`, `id`, `date`), `history`
+/// (`registry`, `id`), `retire` (`registry`, `id`, `date`, `approver`, `reason`), `stamp` (`registry`, `id`,
+/// `date`, `lineage`), `bridge` (`bridge`: a spec), `apply_bridge` (`bridge`, `values`), `bridge_series`
+/// (`bridge`, `periods`, `values`, `break_period`), `registry_from_text` (`text`, `format`).
+pub fn call(function: &str, input: &Value) -> Result<Value> {
+    let reg = &input["registry"];
+    match function {
+        "in_force" => in_force_value(reg, str_of(input, "id")?, str_of(input, "date")?),
+        "history" => history_value(reg, str_of(input, "id")?),
+        "retire" => retire_value(
+            reg,
+            str_of(input, "id")?,
+            str_of(input, "date")?,
+            str_of(input, "approver")?,
+            str_of(input, "reason")?,
+        ),
+        "stamp" => stamp_value(
+            reg,
+            str_of(input, "id")?,
+            str_of(input, "date")?,
+            input.get("lineage"),
+        ),
+        "bridge" => fit_bridge_value(&input["bridge"]),
+        "apply_bridge" => apply_bridge_value(&input["bridge"], &input["values"]),
+        "bridge_series" => {
+            let periods: Vec<String> = serde_json::from_value(input["periods"].clone())
+                .map_err(|_| CxkpiError::invalid("periods", "expected a list of period names"))?;
+            bridge_series_value(
+                &input["bridge"],
+                &periods,
+                &input["values"],
+                str_of(input, "break_period")?,
+            )
+        }
+        "registry_from_text" => registry_from_text(str_of(input, "text")?, str_of(input, "format")?),
+        other => Err(CxkpiError::UnknownMethod {
+            arg: "function".into(),
+            value: other.into(),
+            expected: "in_force, history, retire, stamp, bridge, apply_bridge, bridge_series, registry_from_text"
+                .into(),
+        }),
+    }
+}
