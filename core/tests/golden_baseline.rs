@@ -3,24 +3,12 @@
 //! counterfactual impacts, level-shift detection and period-over-period significance.
 
 mod common;
+use common::{floats, to_value};
 
 use cxkpi::baseline::{changepoint, decompose, events, expected, series, significance, stl};
-use cxkpi::options::value_to_f64;
 use cxkpi::stats::parse_options as opts;
 use cxkpi::Result;
 use serde_json::Value;
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| value_to_f64(x).expect("number"))
-        .collect()
-}
-
-fn to_value<T: serde::Serialize>(r: Result<T>) -> Result<Value> {
-    r.map(|x| serde_json::to_value(x).unwrap())
-}
 
 fn null() -> Value {
     Value::Null

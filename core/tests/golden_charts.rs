@@ -2,34 +2,12 @@
 //! (tests/golden/charts/*.json; derivation in tests/golden/charts/derive/).
 
 mod common;
+use common::{floats, split};
 
 use cxkpi::baseline::{arl, charts, rules};
-use cxkpi::options::value_to_f64;
 use cxkpi::stats::parse_options;
 use cxkpi::Result;
-use serde_json::{Map, Value};
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| value_to_f64(x).expect("number"))
-        .collect()
-}
-
-/// Splits the input into data keys and the options document (everything else).
-fn split(input: &Value, data: &[&str]) -> (Map<String, Value>, Value) {
-    let mut d = Map::new();
-    let mut o = Map::new();
-    for (k, v) in input.as_object().unwrap() {
-        if data.contains(&k.as_str()) {
-            d.insert(k.clone(), v.clone());
-        } else {
-            o.insert(k.clone(), v.clone());
-        }
-    }
-    (d, Value::Object(o))
-}
+use serde_json::Value;
 
 fn with_count<T: serde::Serialize>(r: Result<T>, list: &str, count: &str) -> Result<Value> {
     r.map(|x| {

@@ -1,47 +1,13 @@
 //! Golden cases of drift, manipulation screens and alerts (tests/golden/screens/*.json).
 
 mod common;
+use common::{codes, floats, split, to_value};
 
 use cxkpi::baseline::signal::Signal;
 use cxkpi::baseline::{alerts, drift, screens};
-use cxkpi::options::value_to_f64;
 use cxkpi::stats::parse_options as opts;
 use cxkpi::Result;
-use serde_json::{Map, Value};
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| value_to_f64(x).expect("number"))
-        .collect()
-}
-
-fn codes(v: &Value) -> Vec<u32> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_u64().expect("code") as u32)
-        .collect()
-}
-
-/// Splits the input into data keys and the options document (everything else).
-fn split(input: &Value, data: &[&str]) -> (Map<String, Value>, Value) {
-    let mut d = Map::new();
-    let mut o = Map::new();
-    for (k, v) in input.as_object().unwrap() {
-        if data.contains(&k.as_str()) {
-            d.insert(k.clone(), v.clone());
-        } else {
-            o.insert(k.clone(), v.clone());
-        }
-    }
-    (d, Value::Object(o))
-}
-
-fn to_value<T: serde::Serialize>(r: Result<T>) -> Result<Value> {
-    r.map(|x| serde_json::to_value(x).unwrap())
-}
+use serde_json::Value;
 
 fn run(function: &str, input: &Value) -> Result<Value> {
     match function {

@@ -2,6 +2,7 @@
 //! association, regression, logistic regression, impact tests, survival and shrinkage.
 
 mod common;
+use common::{floats, split, to_value};
 
 use cxkpi::options::value_to_f64;
 use cxkpi::stats::{
@@ -9,15 +10,7 @@ use cxkpi::stats::{
     survival,
 };
 use cxkpi::Result;
-use serde_json::{Map, Value};
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| value_to_f64(x).expect("number"))
-        .collect()
-}
+use serde_json::Value;
 
 /// Rows × columns JSON matrix → one Vec per column.
 fn columns_of_rows(v: &Value) -> Vec<Vec<f64>> {
@@ -30,24 +23,6 @@ fn columns_of_rows(v: &Value) -> Vec<Vec<f64>> {
 
 fn list_of_columns(v: &Value) -> Vec<Vec<f64>> {
     v.as_array().unwrap().iter().map(floats).collect()
-}
-
-/// Splits the input into data keys and the options document (everything else).
-fn split(input: &Value, data: &[&str]) -> (Map<String, Value>, Value) {
-    let mut d = Map::new();
-    let mut o = Map::new();
-    for (k, v) in input.as_object().unwrap() {
-        if data.contains(&k.as_str()) {
-            d.insert(k.clone(), v.clone());
-        } else {
-            o.insert(k.clone(), v.clone());
-        }
-    }
-    (d, Value::Object(o))
-}
-
-fn to_value<T: serde::Serialize>(r: Result<T>) -> Result<Value> {
-    r.map(|x| serde_json::to_value(x).unwrap())
 }
 
 fn run(function: &str, input: &Value) -> Result<Value> {

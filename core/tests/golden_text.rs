@@ -3,33 +3,17 @@
 //! Bland-Altman and provider/survey agreement.
 
 mod common;
+use common::{codes, floats, to_value};
 
-use cxkpi::options::value_to_f64;
 use cxkpi::text::{self, Taxonomy, TaxonomyMap};
 use cxkpi::{CxkpiError, Result};
 use serde_json::{Map, Value};
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| value_to_f64(x).expect("number"))
-        .collect()
-}
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
         .expect("array")
         .iter()
         .map(|x| x.as_str().expect("string").to_string())
-        .collect()
-}
-
-fn codes(v: &Value) -> Vec<u32> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_u64().expect("code") as u32)
         .collect()
 }
 
@@ -42,10 +26,6 @@ fn rest(input: &Value, skip: &[&str]) -> Value {
         }
     }
     Value::Object(o)
-}
-
-fn to_value<T: serde::Serialize>(r: Result<T>) -> Result<Value> {
-    r.map(|x| serde_json::to_value(x).unwrap())
 }
 
 fn tags(input: &Value) -> Result<(Taxonomy, text::ThemeTags)> {

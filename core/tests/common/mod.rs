@@ -9,9 +9,46 @@
 
 use cxkpi::options::value_to_f64;
 use cxkpi::Result;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// A JSON array of numbers (or "NaN"/"Infinity" strings) as f64.
+pub fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| value_to_f64(x).expect("number"))
+        .collect()
+}
+
+/// A JSON array of non-negative integers as u32 codes.
+pub fn codes(v: &Value) -> Vec<u32> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_u64().expect("code") as u32)
+        .collect()
+}
+
+/// Splits a case input into its data keys (`data`) and the rest (the options object).
+pub fn split(input: &Value, data: &[&str]) -> (Map<String, Value>, Value) {
+    let mut d = Map::new();
+    let mut o = Map::new();
+    for (k, v) in input.as_object().unwrap() {
+        if data.contains(&k.as_str()) {
+            d.insert(k.clone(), v.clone());
+        } else {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    (d, Value::Object(o))
+}
+
+/// A core result as JSON.
+pub fn to_value<T: serde::Serialize>(r: Result<T>) -> Result<Value> {
+    r.map(|x| serde_json::to_value(x).unwrap())
+}
 
 /// The repository root.
 pub fn repo() -> PathBuf {
