@@ -679,12 +679,6 @@ impl KeyCol<'_> {
             KeyCol::Text(x) => x[i].is_empty(),
         }
     }
-    fn hash(&self, h: u64, i: usize) -> u64 {
-        match self {
-            KeyCol::Num(x) => mix(h, bits(x[i])),
-            KeyCol::Text(x) => mix(h, text_hash(&x[i])),
-        }
-    }
     fn cmp(&self, i: usize, j: usize) -> Ordering {
         match self {
             KeyCol::Num(x) => bits(x[i]).cmp(&bits(x[j])),
@@ -713,85 +707,232 @@ fn key_col<'a>(c: Column<'a>) -> KeyCol<'a> {
     }
 }
 
-/// Sorts (hash, row) pairs: one counting pass on the top 16 hash bits, a scatter, then the buckets sorted in
-/// parallel (cache-sized, so this beats a comparison sort of the whole vector).
-fn sort_keys(keys: &mut Vec<(u64, u32)>) {
-    const BITS: u32 = 16;
-    if keys.len() < 1 << 16 {
-        keys.sort_unstable();
-        return;
+/// Rows grouped by key: the groups of at least `min` rows, each member with its payload, in ascending row
+/// order, flattened (`members[starts[g]..starts[g + 1]]`), groups in a fixed order.
+///
+/// A key is a 64-bit hash (partitioning and table slot) and a value `K` compared for equality. When `K`
+/// holds the key's exact bits, the groups are exact; when it holds a hash of the key (text), groups are
+/// candidates whose members' keys the caller compares (a collision can only merge groups, which raises
+/// counts, so no real group of `min` rows is ever missed).
+struct Groups<P> {
+    members: Vec<(u32, P)>,
+    starts: Vec<usize>,
+}
+
+impl<P> Groups<P> {
+    fn len(&self) -> usize {
+        self.starts.len() - 1
     }
-    let mut counts = vec![0usize; 1 << BITS];
-    for k in keys.iter() {
-        counts[(k.0 >> (64 - BITS)) as usize] += 1;
+    fn group(&self, g: usize) -> &[(u32, P)] {
+        &self.members[self.starts[g]..self.starts[g + 1]]
     }
-    let mut starts = vec![0usize; (1 << BITS) + 1];
-    for b in 0..1 << BITS {
-        starts[b + 1] = starts[b] + counts[b];
+}
+
+/// Rows per block of the partitioning pass (fixed, so the result does not depend on the thread count).
+const BLOCK: usize = 1 << 16;
+
+/// Groups the rows by key (`key(i)` None = row skipped): radix partitioning on the top hash bits (a
+/// counting sort per block of rows, then each partition read from every block in block order, which keeps
+/// it in row order) and a cache-resident open-addressing count table per partition. No row is read at
+/// random: keys and payloads travel with the entries.
+fn group_rows<K, P, F, H>(n: usize, key: F, hash: H, min: usize) -> Groups<P>
+where
+    K: Copy + Eq + Default + Send + Sync,
+    P: Copy + Default + Send + Sync,
+    F: Fn(usize) -> Option<(K, P)> + Sync,
+    H: Fn(K) -> u64 + Sync,
+{
+    let min = min.max(1);
+    // 2^pbits partitions of ~8k rows each, at most 1024.
+    let pbits = ((n / 8192).max(1).ilog2() + 1).min(10);
+    let parts = 1usize << pbits;
+    let shift = 64 - pbits;
+    // The hash is recomputed from the key where needed rather than stored: entries stay small.
+    type Entry<K, P> = (K, u32, P);
+    // A block's entries ordered by partition, with the partition offsets.
+    type Block<K, P> = (Vec<Entry<K, P>>, Vec<u32>);
+    // A partition's groups: members and group starts.
+    type PartGroups<P> = (Vec<(u32, P)>, Vec<usize>);
+    let blocks: Vec<Block<K, P>> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .map_init(Vec::new, |scratch: &mut Vec<(u32, Entry<K, P>)>, b| {
+            let lo = b * BLOCK;
+            let hi = (lo + BLOCK).min(n);
+            // One pass computes each row's key once (into per-thread scratch) and the histogram; a
+            // counting-sort scatter then orders the block by partition.
+            scratch.clear();
+            let mut off = vec![0u32; parts + 1];
+            for i in lo..hi {
+                if let Some((k, pay)) = key(i) {
+                    let p = (hash(k) >> shift) as u32;
+                    off[p as usize + 1] += 1;
+                    scratch.push((p, (k, i as u32, pay)));
+                }
+            }
+            for p in 0..parts {
+                off[p + 1] += off[p];
+            }
+            let mut next = off.clone();
+            let mut out = vec![(K::default(), 0u32, P::default()); scratch.len()];
+            for &(p, e) in scratch.iter() {
+                out[next[p as usize] as usize] = e;
+                next[p as usize] += 1;
+            }
+            (out, off)
+        })
+        .collect();
+    // Per-thread scratch (count table, entry slots, group cursors), reused across partitions.
+    type Scratch<K> = (Vec<(u64, K, u32)>, Vec<u32>, Vec<u32>);
+    let per_part: Vec<PartGroups<P>> = (0..parts)
+        .into_par_iter()
+        .map_init(
+            || -> Scratch<K> { (Vec::new(), Vec::new(), Vec::new()) },
+            |(table, slots, cursor), p| {
+                let entries = || {
+                    blocks
+                        .iter()
+                        .flat_map(move |(e, off)| e[off[p] as usize..off[p + 1] as usize].iter())
+                };
+                let len: usize = blocks
+                    .iter()
+                    .map(|(_, off)| (off[p + 1] - off[p]) as usize)
+                    .sum();
+                let mut members = Vec::new();
+                let mut starts = Vec::new();
+                if len < min {
+                    return (members, starts);
+                }
+                let cap = (2 * len).next_power_of_two();
+                let mask = cap - 1;
+                // slot: (hash, key, count); count 0 = empty. `slots[e]` = the slot of the partition's e-th entry.
+                table.clear();
+                table.resize(cap, (0u64, K::default(), 0u32));
+                slots.clear();
+                for &(k, _, _) in entries() {
+                    let h = hash(k);
+                    let mut s = (h as usize) & mask;
+                    while table[s].2 != 0 && (table[s].0 != h || table[s].1 != k) {
+                        s = (s + 1) & mask;
+                    }
+                    table[s].0 = h;
+                    table[s].1 = k;
+                    table[s].2 += 1;
+                    slots.push(s as u32);
+                }
+                // Groups in order of their first member; the count of a slot becomes its group's fill cursor.
+                cursor.clear();
+                cursor.resize(cap, u32::MAX);
+                let mut total = 0usize;
+                for &s in slots.iter() {
+                    let s = s as usize;
+                    if table[s].2 as usize >= min && cursor[s] == u32::MAX {
+                        cursor[s] = total as u32;
+                        starts.push(total);
+                        total += table[s].2 as usize;
+                    }
+                }
+                if total == 0 {
+                    return (members, starts);
+                }
+                members.resize(total, (0u32, P::default()));
+                for (&s, &(_, i, pay)) in slots.iter().zip(entries()) {
+                    let c = &mut cursor[s as usize];
+                    if *c != u32::MAX {
+                        members[*c as usize] = (i, pay);
+                        *c += 1;
+                    }
+                }
+                (members, starts)
+            },
+        )
+        .collect();
+    let total: usize = per_part.iter().map(|(m, _)| m.len()).sum();
+    let mut members = Vec::with_capacity(total);
+    let mut starts = Vec::new();
+    for (m, s) in per_part {
+        let base = members.len();
+        starts.extend(s.iter().map(|x| x + base));
+        members.extend_from_slice(&m);
     }
-    let mut next = starts.clone();
-    let mut out = vec![(0u64, 0u32); keys.len()];
-    for k in keys.iter() {
-        let b = (k.0 >> (64 - BITS)) as usize;
-        out[next[b]] = *k;
-        next[b] += 1;
-    }
-    // Split `out` into the bucket slices and sort each.
-    let mut slices: Vec<&mut [(u64, u32)]> = Vec::with_capacity(1 << BITS);
-    let mut rest: &mut [(u64, u32)] = &mut out;
-    for b in 0..1 << BITS {
-        let (head, tail) = rest.split_at_mut(counts[b]);
-        slices.push(head);
-        rest = tail;
-    }
-    slices.par_iter_mut().for_each(|s| s.sort_unstable());
-    *keys = out;
+    starts.push(members.len());
+    Groups { members, starts }
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Rule evaluation: each returns a failed mask (1 = failed).
+// Rule evaluation. A row-wise rule is a closure that sets its bit in a chunk of the `failed` masks; a
+// grouping rule gives the sorted list of its failed rows.
 
-fn rowwise<F: Fn(usize) -> bool + Sync>(n: usize, f: F) -> Vec<bool> {
-    let mut out = vec![false; n];
-    out.par_chunks_mut(CHUNK)
-        .enumerate()
-        .for_each(|(c, chunk)| {
-            let base = c * CHUNK;
-            for (k, o) in chunk.iter_mut().enumerate() {
-                *o = f(base + k);
-            }
-        });
-    out
+/// Sets `bit` in `out[k]` for every row `base + k` of the chunk for which the rule fails.
+type ChunkFn<'a> = Box<dyn Fn(usize, &mut [u64], u64) + Send + Sync + 'a>;
+
+enum Eval<'a> {
+    Chunk(ChunkFn<'a>),
+    Rows(Vec<u32>),
+    Nothing,
 }
 
-fn out_of_scale(r: &OutOfScaleRule, t: &ResponseTable) -> Result<Vec<bool>> {
-    let cols: Vec<&[f64]> = r
+fn rowwise<'a, F: Fn(usize) -> bool + Send + Sync + 'a>(f: F) -> Eval<'a> {
+    Eval::Chunk(Box::new(move |base, out, bit| {
+        for (k, o) in out.iter_mut().enumerate() {
+            *o |= (f(base + k) as u64) * bit;
+        }
+    }))
+}
+
+fn out_of_scale<'a>(r: &OutOfScaleRule, t: &ResponseTable<'a>) -> Result<Eval<'a>> {
+    let cols: Vec<&'a [f64]> = r
         .columns
         .iter()
         .map(|c| t.num(&r.id, c))
         .collect::<Result<_>>()?;
     let (lo, hi, int) = (r.min, r.max, r.integer);
-    let mut out = vec![false; t.n];
-    out.par_chunks_mut(CHUNK)
-        .enumerate()
-        .for_each(|(c, chunk)| {
-            let base = c * CHUNK;
-            for col in &cols {
-                let x = &col[base..base + chunk.len()];
-                for (o, &v) in chunk.iter_mut().zip(x) {
-                    // NaN is missing, not out of scale; ±inf fails the range check.
-                    let bad = !v.is_nan()
-                        && (v < lo
-                            || v > hi
-                            || (int && v.abs() < 9.0e18 && (v as i64) as f64 != v));
-                    *o |= bad;
-                }
+    Ok(Eval::Chunk(Box::new(move |base, out, bit| {
+        for col in &cols {
+            let x = &col[base..base + out.len()];
+            for (o, &v) in out.iter_mut().zip(x) {
+                // NaN is missing, not out of scale; ±inf fails the range check.
+                let bad = !v.is_nan()
+                    && (v < lo || v > hi || (int && v.abs() < 9.0e18 && (v as i64) as f64 != v));
+                *o |= (bad as u64) * bit;
             }
-        });
-    Ok(out)
+        }
+    })))
 }
 
-fn duplicates(r: &DuplicateRule, t: &ResponseTable) -> Result<Vec<bool>> {
+/// Runs `f` over the groups in parallel (fixed slices of groups; `f` gets a scratch vector) and
+/// concatenates the failed rows it reports, sorted.
+fn over_groups<P, F>(groups: &Groups<P>, f: F) -> Vec<u32>
+where
+    P: Copy + Send + Sync,
+    F: Fn(&[(u32, P)], &mut Vec<(u32, P)>, &mut Vec<u32>) + Sync,
+{
+    const G: usize = 4096;
+    let parts: Vec<Vec<u32>> = (0..groups.len().div_ceil(G))
+        .into_par_iter()
+        .map(|c| {
+            let mut out = Vec::new();
+            let mut scratch = Vec::new();
+            for g in c * G..((c + 1) * G).min(groups.len()) {
+                f(groups.group(g), &mut scratch, &mut out);
+            }
+            out
+        })
+        .collect();
+    let mut rows: Vec<u32> = parts.concat();
+    rows.par_sort_unstable();
+    rows
+}
+
+/// The exact bits of a numeric key, or a hash of a text key.
+#[inline]
+fn key_bits(c: KeyCol, i: usize) -> u64 {
+    match c {
+        KeyCol::Num(x) => bits(x[i]),
+        KeyCol::Text(x) => text_hash(&x[i]),
+    }
+}
+
+fn duplicates<'a>(r: &DuplicateRule, t: &ResponseTable<'a>) -> Result<Eval<'a>> {
     let cust = key_col(t.col(&r.id, &r.customer)?);
     let surv = match &r.survey {
         Some(s) => Some(key_col(t.col(&r.id, s)?)),
@@ -799,118 +940,113 @@ fn duplicates(r: &DuplicateRule, t: &ResponseTable) -> Result<Vec<bool>> {
     };
     let ts = t.num(&r.id, &r.timestamp)?;
     let window = r.window_days * DAY;
-    let n = t.n;
-    let mut keys: Vec<(u64, u32)> = (0..n)
-        .into_par_iter()
-        .filter_map(|i| {
+    // Numeric keys travel as their exact bits, so their groups are exact; text keys as hashes, whose
+    // groups are split by the actual text below.
+    let exact = matches!(cust, KeyCol::Num(_)) && !matches!(surv, Some(KeyCol::Text(_)));
+    let groups = group_rows(
+        t.n,
+        |i| {
             if cust.missing(i) || ts[i].is_nan() || surv.is_some_and(|s| s.missing(i)) {
                 return None;
             }
-            let mut h = cust.hash(0, i);
-            if let Some(s) = surv {
-                h = s.hash(h, i);
-            }
-            Some((h, i as u32))
-        })
-        .collect();
-    sort_keys(&mut keys);
-    let mut out = vec![false; n];
-    let mut run: Vec<usize> = Vec::new();
-    let mut a = 0;
-    while a < keys.len() {
-        let mut b = a + 1;
-        while b < keys.len() && keys[b].0 == keys[a].0 {
-            b += 1;
-        }
-        if b - a > 1 {
-            run.clear();
-            run.extend(keys[a..b].iter().map(|k| k.1 as usize));
-            run.sort_by(|&i, &j| {
-                cust.cmp(i, j)
-                    .then_with(|| surv.map_or(Ordering::Equal, |s| s.cmp(i, j)))
-                    .then_with(|| ts[i].total_cmp(&ts[j]))
-                    .then_with(|| i.cmp(&j))
-            });
-            let same = |i: usize, j: usize| {
-                cust.cmp(i, j) == Ordering::Equal
-                    && surv.is_none_or(|s| s.cmp(i, j) == Ordering::Equal)
-            };
-            let mut g = 0;
-            while g < run.len() {
-                let mut h = g + 1;
-                while h < run.len() && same(run[g], run[h]) {
-                    h += 1;
+            Some((
+                (key_bits(cust, i), surv.map_or(0, |s| key_bits(s, i))),
+                ts[i],
+            ))
+        },
+        |k: (u64, u64)| mix(mix(0, k.0), k.1),
+        2,
+    );
+    let keep = r.keep;
+    let same = |i: usize, j: usize| {
+        cust.cmp(i, j) == Ordering::Equal && surv.is_none_or(|s| s.cmp(i, j) == Ordering::Equal)
+    };
+    let flag = |grp: &[(u32, f64)], out: &mut Vec<u32>| match keep {
+        KeepPolicy::First => {
+            let mut anchor = grp[0].1;
+            for &(i, t) in &grp[1..] {
+                if t - anchor <= window {
+                    out.push(i);
+                } else {
+                    anchor = t;
                 }
-                let grp = &run[g..h];
-                match r.keep {
-                    KeepPolicy::First => {
-                        let mut anchor = ts[grp[0]];
-                        for &i in &grp[1..] {
-                            if ts[i] - anchor <= window {
-                                out[i] = true;
-                            } else {
-                                anchor = ts[i];
-                            }
-                        }
-                    }
-                    KeepPolicy::Last => {
-                        let mut anchor = ts[grp[grp.len() - 1]];
-                        for &i in grp[..grp.len() - 1].iter().rev() {
-                            if anchor - ts[i] <= window {
-                                out[i] = true;
-                            } else {
-                                anchor = ts[i];
-                            }
-                        }
-                    }
-                }
-                g = h;
             }
         }
-        a = b;
-    }
-    Ok(out)
+        KeepPolicy::Last => {
+            let mut anchor = grp[grp.len() - 1].1;
+            for &(i, t) in grp[..grp.len() - 1].iter().rev() {
+                if anchor - t <= window {
+                    out.push(i);
+                } else {
+                    anchor = t;
+                }
+            }
+        }
+    };
+    let rows = over_groups(&groups, |members, run, out| {
+        run.clear();
+        run.extend_from_slice(members);
+        if exact {
+            // Members are in row order: a stable sort by time breaks ties by row.
+            run.sort_by(|a, b| a.1.total_cmp(&b.1));
+            flag(run, out);
+            return;
+        }
+        // Text keys: exact keys first, then time, then row.
+        run.sort_by(|&(i, ti), &(j, tj)| {
+            let (i, j) = (i as usize, j as usize);
+            cust.cmp(i, j)
+                .then_with(|| surv.map_or(Ordering::Equal, |s| s.cmp(i, j)))
+                .then_with(|| ti.total_cmp(&tj))
+                .then_with(|| i.cmp(&j))
+        });
+        let mut g = 0;
+        while g < run.len() {
+            let mut h = g + 1;
+            while h < run.len() && same(run[g].0 as usize, run[h].0 as usize) {
+                h += 1;
+            }
+            flag(&run[g..h], out);
+            g = h;
+        }
+    });
+    Ok(Eval::Rows(rows))
 }
 
-fn straight_liners(r: &StraightLinerRule, t: &ResponseTable) -> Result<Vec<bool>> {
-    let cols: Vec<&[f64]> = r
+fn straight_liners<'a>(r: &StraightLinerRule, t: &ResponseTable<'a>) -> Result<Eval<'a>> {
+    let cols: Vec<&'a [f64]> = r
         .columns
         .iter()
         .map(|c| t.num(&r.id, c))
         .collect::<Result<_>>()?;
     let k = r.min_items;
-    let mut out = vec![false; t.n];
-    out.par_chunks_mut(CHUNK)
-        .enumerate()
-        .for_each(|(c, chunk)| {
-            let base = c * CHUNK;
-            let len = chunk.len();
-            let mut first = vec![f64::NAN; len];
-            let mut count = vec![0usize; len];
-            let mut equal = vec![true; len];
-            for col in &cols {
-                let x = &col[base..base + len];
-                for i in 0..len {
-                    let v = x[i];
-                    if v.is_nan() {
-                        continue;
-                    }
-                    if count[i] == 0 {
-                        first[i] = v;
-                    } else if v != first[i] {
-                        equal[i] = false;
-                    }
-                    count[i] += 1;
-                }
-            }
+    Ok(Eval::Chunk(Box::new(move |base, out, bit| {
+        let len = out.len();
+        let mut first = vec![f64::NAN; len];
+        let mut count = vec![0usize; len];
+        let mut equal = vec![true; len];
+        for col in &cols {
+            let x = &col[base..base + len];
             for i in 0..len {
-                chunk[i] = equal[i] && count[i] >= k;
+                let v = x[i];
+                if v.is_nan() {
+                    continue;
+                }
+                if count[i] == 0 {
+                    first[i] = v;
+                } else if v != first[i] {
+                    equal[i] = false;
+                }
+                count[i] += 1;
             }
-        });
-    Ok(out)
+        }
+        for i in 0..len {
+            out[i] |= ((equal[i] && count[i] >= k) as u64) * bit;
+        }
+    })))
 }
 
-fn impossible(r: &ImpossibleTimestampsRule, t: &ResponseTable) -> Result<Vec<bool>> {
+fn impossible<'a>(r: &ImpossibleTimestampsRule, t: &ResponseTable<'a>) -> Result<Eval<'a>> {
     let s = t.num(&r.id, &r.started)?;
     let c = t.num(&r.id, &r.completed)?;
     let as_of = match &r.as_of {
@@ -918,49 +1054,34 @@ fn impossible(r: &ImpossibleTimestampsRule, t: &ResponseTable) -> Result<Vec<boo
         None => f64::INFINITY,
     };
     // NaN comparisons are false: a missing timestamp is never impossible.
-    Ok(rowwise(t.n, |i| {
+    Ok(rowwise(move |i| {
         c[i] < s[i] || s[i] > as_of || c[i] > as_of
     }))
 }
 
-fn identical_vectors(r: &IdenticalVectorsRule, t: &ResponseTable) -> Result<Vec<bool>> {
+fn identical_vectors<'a>(r: &IdenticalVectorsRule, t: &ResponseTable<'a>) -> Result<Eval<'a>> {
     let cols: Vec<&[f64]> = r
         .columns
         .iter()
         .map(|c| t.num(&r.id, c))
         .collect::<Result<_>>()?;
-    let n = t.n;
-    let mut keys: Vec<(u64, u32)> = vec![(0, 0); n];
-    keys.par_chunks_mut(CHUNK)
-        .enumerate()
-        .for_each(|(c, chunk)| {
-            let base = c * CHUNK;
-            for (k, o) in chunk.iter_mut().enumerate() {
-                *o = (0, (base + k) as u32);
+    let min = usize::try_from(r.min_count).unwrap_or(usize::MAX);
+    // Grouped by a hash of the answers (candidates), then checked answer by answer.
+    let groups = group_rows(
+        t.n,
+        |i| {
+            // One multiply per answer, one finaliser per row (the top bits pick the partition).
+            let mut h = 0u64;
+            let mut any = false;
+            for c in &cols {
+                h = (h.rotate_left(23) ^ bits(c[i])).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                any |= !c[i].is_nan();
             }
-            let mut any = vec![false; chunk.len()];
-            for col in &cols {
-                let x = &col[base..base + chunk.len()];
-                for (k, o) in chunk.iter_mut().enumerate() {
-                    o.0 = mix(o.0, bits(x[k]));
-                    any[k] |= !x[k].is_nan();
-                }
-            }
-            for (k, o) in chunk.iter_mut().enumerate() {
-                if !any[k] {
-                    o.0 = u64::MAX; // all missing: marked, skipped below
-                }
-            }
-        });
-    keys.retain(|k| {
-        k.0 != u64::MAX || {
-            let i = k.1 as usize;
-            cols.iter().any(|c| !c[i].is_nan())
-        }
-    });
-    sort_keys(&mut keys);
-    let min = r.min_count as usize;
-    let mut out = vec![false; n];
+            any.then_some((mix(h, 0), ()))
+        },
+        |h: u64| h,
+        min,
+    );
     let cmp = |i: usize, j: usize| {
         for c in &cols {
             let o = bits(c[i]).cmp(&bits(c[j]));
@@ -970,45 +1091,32 @@ fn identical_vectors(r: &IdenticalVectorsRule, t: &ResponseTable) -> Result<Vec<
         }
         Ordering::Equal
     };
-    let mut run: Vec<usize> = Vec::new();
-    let mut a = 0;
-    while a < keys.len() {
-        let mut b = a + 1;
-        while b < keys.len() && keys[b].0 == keys[a].0 {
-            b += 1;
+    let rows = over_groups(&groups, |members, run, out| {
+        let first = members[0].0 as usize;
+        if members[1..]
+            .iter()
+            .all(|&(k, _)| cmp(first, k as usize) == Ordering::Equal)
+        {
+            out.extend(members.iter().map(|m| m.0));
+            return;
         }
-        if b - a >= min {
-            let first = keys[a].1 as usize;
-            if keys[a + 1..b]
-                .iter()
-                .all(|k| cmp(first, k.1 as usize) == Ordering::Equal)
-            {
-                for k in &keys[a..b] {
-                    out[k.1 as usize] = true;
-                }
-                a = b;
-                continue;
+        // A hash collision: split the candidate group by the exact answers.
+        run.clear();
+        run.extend_from_slice(members);
+        run.sort_by(|&(i, _), &(j, _)| cmp(i as usize, j as usize).then(i.cmp(&j)));
+        let mut g = 0;
+        while g < run.len() {
+            let mut h = g + 1;
+            while h < run.len() && cmp(run[g].0 as usize, run[h].0 as usize) == Ordering::Equal {
+                h += 1;
             }
-            run.clear();
-            run.extend(keys[a..b].iter().map(|k| k.1 as usize));
-            run.sort_by(|&i, &j| cmp(i, j).then(i.cmp(&j)));
-            let mut g = 0;
-            while g < run.len() {
-                let mut h = g + 1;
-                while h < run.len() && cmp(run[g], run[h]) == Ordering::Equal {
-                    h += 1;
-                }
-                if h - g >= min {
-                    for &i in &run[g..h] {
-                        out[i] = true;
-                    }
-                }
-                g = h;
+            if h - g >= min {
+                out.extend(run[g..h].iter().map(|m| m.0));
             }
+            g = h;
         }
-        a = b;
-    }
-    Ok(out)
+    });
+    Ok(Eval::Rows(rows))
 }
 
 fn is_flag_text(s: &str) -> bool {
@@ -1036,7 +1144,7 @@ fn domain_matches(email: &str, domains: &[String]) -> bool {
     })
 }
 
-fn test_entries(r: &TestEntriesRule, t: &ResponseTable) -> Result<Vec<bool>> {
+fn test_entries<'a>(r: &TestEntriesRule, t: &ResponseTable<'a>) -> Result<Eval<'a>> {
     let flag = match &r.flag {
         Some(f) => Some(t.col(&r.id, f)?),
         None => None,
@@ -1058,7 +1166,7 @@ fn test_entries(r: &TestEntriesRule, t: &ResponseTable) -> Result<Vec<bool>> {
         .iter()
         .map(|d| d.trim().trim_start_matches('@').to_lowercase())
         .collect();
-    Ok(rowwise(t.n, |i| {
+    Ok(rowwise(move |i| {
         let f = match flag {
             Some(Column::Num(x)) => !x[i].is_nan() && x[i] != 0.0,
             Some(Column::Text(x)) => is_flag_text(&x[i]),
@@ -1068,31 +1176,41 @@ fn test_entries(r: &TestEntriesRule, t: &ResponseTable) -> Result<Vec<bool>> {
     }))
 }
 
-fn field_period(r: &FieldPeriodRule, t: &ResponseTable) -> Result<Vec<bool>> {
+fn field_period<'a>(r: &FieldPeriodRule, t: &ResponseTable<'a>) -> Result<Eval<'a>> {
     let ts = t.num(&r.id, &r.timestamp)?;
     match (&r.survey, &r.periods) {
         (Some(scol), Some(periods)) => {
-            let s = key_col(t.col(&r.id, scol)?);
-            let bounds: BTreeMap<&str, (f64, f64)> = periods
+            let bounds: BTreeMap<String, (f64, f64)> = periods
                 .iter()
-                .map(|(k, p)| Ok((k.as_str(), period_bounds("periods", p)?)))
+                .map(|(k, p)| Ok((k.clone(), period_bounds("periods", p)?)))
                 .collect::<Result<_>>()?;
-            // Per-row lookups go through a small cache of the survey key strings.
-            let mut out = vec![false; t.n];
-            for i in 0..t.n {
-                if ts[i].is_nan() {
-                    continue;
+            let outside = |b: Option<&(f64, f64)>, v: f64| match b {
+                Some(&(a, e)) => !(v >= a && v < e),
+                None => true,
+            };
+            match t.col(&r.id, scol)? {
+                Column::Text(s) => Ok(rowwise(move |i| {
+                    // A missing survey (empty text) has no declared period: outside.
+                    !ts[i].is_nan()
+                        && (s[i].is_empty() || outside(bounds.get(s[i].as_str()), ts[i]))
+                })),
+                Column::Num(s) => {
+                    // A numeric survey id matches the period key that is its text form (`3` for 3.0);
+                    // keyed by the id's bits: a key k matches exactly the value v with text(v) = k.
+                    let by_bits: std::collections::HashMap<u64, (f64, f64)> = bounds
+                        .iter()
+                        .filter_map(|(k, &b)| {
+                            let v: f64 = k.trim().parse().ok()?;
+                            (!v.is_nan() && KeyCol::Num(&[v]).key_string(0) == *k)
+                                .then_some((bits(v), b))
+                        })
+                        .collect();
+                    Ok(rowwise(move |i| {
+                        !ts[i].is_nan()
+                            && (s[i].is_nan() || outside(by_bits.get(&bits(s[i])), ts[i]))
+                    }))
                 }
-                out[i] = if s.missing(i) {
-                    true
-                } else {
-                    match bounds.get(s.key_string(i).as_str()) {
-                        Some(&(a, b)) => !(ts[i] >= a && ts[i] < b),
-                        None => true,
-                    }
-                };
             }
-            Ok(out)
         }
         _ => {
             let (a, b) = period_bounds(
@@ -1102,7 +1220,7 @@ fn field_period(r: &FieldPeriodRule, t: &ResponseTable) -> Result<Vec<bool>> {
                     end: r.end.clone(),
                 },
             )?;
-            Ok(rowwise(t.n, |i| {
+            Ok(rowwise(move |i| {
                 let v = ts[i];
                 !v.is_nan() && (v < a || v >= b)
             }))
@@ -1110,44 +1228,132 @@ fn field_period(r: &FieldPeriodRule, t: &ResponseTable) -> Result<Vec<bool>> {
     }
 }
 
+/// Order-preserving key of a non-NaN f64 (-0 taken as +0, so key order is the order of `<`).
+#[inline]
+fn order_key(x: f64) -> u64 {
+    let b = (x + 0.0).to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | 1 << 63
+    }
+}
+
+#[inline]
+fn from_order_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// Exact ranks of a column subset without sorting it: a histogram of the top 16 key bits (one parallel
+/// pass), and the few buckets a query lands in gathered and sorted on demand.
+struct RankIndex<'a> {
+    d: &'a [f64],
+    failed: &'a [u64],
+    /// `prefix[b]` = values in buckets before `b`.
+    prefix: Vec<u64>,
+    buckets: BTreeMap<usize, Vec<u64>>,
+}
+
+const RANK_BITS: u32 = 16;
+
+impl<'a> RankIndex<'a> {
+    /// The values `d[i]` with `failed[i] == 0` and `d[i]` not NaN.
+    fn new(d: &'a [f64], failed: &'a [u64]) -> Self {
+        let nb = 1usize << RANK_BITS;
+        let counts = d
+            .par_chunks(CHUNK)
+            .zip(failed.par_chunks(CHUNK))
+            .fold(
+                || vec![0u64; nb],
+                |mut h, (d, f)| {
+                    for (&x, &m) in d.iter().zip(f) {
+                        if m == 0 && !x.is_nan() {
+                            h[(order_key(x) >> (64 - RANK_BITS)) as usize] += 1;
+                        }
+                    }
+                    h
+                },
+            )
+            .reduce(
+                || vec![0u64; nb],
+                |mut a, b| {
+                    a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            );
+        let mut prefix = vec![0u64; nb + 1];
+        for b in 0..nb {
+            prefix[b + 1] = prefix[b] + counts[b];
+        }
+        RankIndex {
+            d,
+            failed,
+            prefix,
+            buckets: BTreeMap::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.prefix[1 << RANK_BITS] as usize
+    }
+
+    /// The sorted keys of bucket `b`.
+    fn bucket(&mut self, b: usize) -> &Vec<u64> {
+        let (d, failed) = (self.d, self.failed);
+        self.buckets.entry(b).or_insert_with(|| {
+            let mut v: Vec<u64> = d
+                .par_iter()
+                .zip(failed.par_iter())
+                .filter_map(|(&x, &m)| {
+                    let k = order_key(x);
+                    (m == 0 && !x.is_nan() && (k >> (64 - RANK_BITS)) as usize == b).then_some(k)
+                })
+                .collect();
+            v.par_sort_unstable();
+            v
+        })
+    }
+
+    /// The value of rank `r` (0-based) in ascending order.
+    fn rank(&mut self, r: usize) -> f64 {
+        let r = r as u64;
+        // The bucket b with prefix[b] <= r < prefix[b + 1].
+        let b = self.prefix.partition_point(|&p| p <= r) - 1;
+        let off = (r - self.prefix[b]) as usize;
+        from_order_key(self.bucket(b)[off])
+    }
+
+    /// How many values are `< t`.
+    fn below(&mut self, t: f64) -> usize {
+        if t.is_nan() {
+            return 0;
+        }
+        let b = (order_key(t) >> (64 - RANK_BITS)) as usize;
+        let base = self.prefix[b] as usize;
+        base + self.bucket(b).partition_point(|&k| from_order_key(k) < t)
+    }
+}
+
 /// The fixed point of "threshold = frac x median of the values not under the threshold" (0 < frac < 1):
-/// returns the final median and threshold (None and -inf for no values).
-///
-/// One selection splits the values at the overall median; the thresholds stay below the medians, which
-/// only rise, so every later median lies in the upper part, of which a prefix is sorted on demand.
-fn median_fixed_point(mut v: Vec<f64>, frac: f64) -> (Option<f64>, f64) {
+/// returns the final median and threshold (None and -inf for no values). The values under a threshold are
+/// the lowest ranks, so every median is a rank query on the whole set ([`RankIndex`]).
+fn median_fixed_point(v: &mut RankIndex, frac: f64) -> (Option<f64>, f64) {
     let n = v.len();
     if n == 0 {
         return (None, f64::NEG_INFINITY);
     }
-    let half = n / 2;
-    v.select_nth_unstable_by(half, |a, b| a.total_cmp(b));
-    let max_left = v[..half].iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut done = half + 1; // v[half..done] is sorted and <= v[done..]
-    let mut rank = |v: &mut Vec<f64>, r: usize| -> f64 {
-        if r < half {
-            return max_left; // only r = half - 1 is ever asked for
-        }
-        if r >= done {
-            let want = (r + 1 + (r + 1 - half).max(4096)).min(n);
-            v[done..].select_nth_unstable_by(want - done - 1, |a, b| a.total_cmp(b));
-            v[done..want].sort_unstable_by(|a, b| a.total_cmp(b));
-            done = want;
-        }
-        v[r]
-    };
     let mut dropped = 0usize;
     loop {
         let m_count = n - dropped;
         let m = if m_count % 2 == 1 {
-            rank(&mut v, dropped + m_count / 2)
+            v.rank(dropped + m_count / 2)
         } else {
-            let lo = rank(&mut v, dropped + m_count / 2 - 1);
-            let hi = rank(&mut v, dropped + m_count / 2);
+            let lo = v.rank(dropped + m_count / 2 - 1);
+            let hi = v.rank(dropped + m_count / 2);
             lo + (hi - lo) / 2.0
         };
         let t = frac * m;
-        let below = v.par_iter().filter(|&&x| x < t).count();
+        let below = v.below(t);
         if below == dropped {
             return (Some(m), t);
         }
@@ -1157,8 +1363,9 @@ fn median_fixed_point(mut v: Vec<f64>, frac: f64) -> (Option<f64>, f64) {
 
 /// Applies `rules` to `table`: the keep mask, per-row failed rules and totals by rule.
 ///
-/// Every rule is evaluated on every row (one columnar pass per rule, rules in parallel); a speeder rule
-/// relative to the median is evaluated last (its median comes from the rows every other rule keeps). An
+/// Every rule is evaluated on every row: the grouping rules (duplicates, identical vectors) by radix
+/// partitioning of key hashes with exact key comparison inside candidate groups, the row-wise rules in one
+/// sweep over row chunks (both cores); a speeder rule relative to the median is evaluated last (its median comes from the rows every other rule keeps). An
 /// excluded row is accounted to the first rule it failed in declared order and lists every rule it failed.
 ///
 /// ```
@@ -1183,47 +1390,48 @@ pub fn validate(rules: &RuleSet, table: &ResponseTable) -> Result<Validation> {
         ));
     }
     let nr = rules.rules.len();
-    // Pass 1: every rule except the relative speeder part.
-    let masks: Vec<Result<Option<Vec<bool>>>> = rules
+    // Pass 1: every rule except the relative speeder part. Grouping rules run here (in parallel with each
+    // other); row-wise rules only check their columns and return their chunk closure.
+    let evals: Vec<Eval> = rules
         .rules
         .par_iter()
-        .map(|rule| {
-            Ok(Some(match rule {
-                Rule::OutOfScale(r) => out_of_scale(r, table)?,
-                Rule::Duplicate(r) => duplicates(r, table)?,
-                Rule::Speeder(r) => {
-                    let d = table.num(&r.id, &r.duration)?;
-                    match r.min_seconds {
-                        Some(s) => rowwise(n, |i| d[i] < s),
-                        None => vec![false; n],
-                    }
-                }
-                Rule::StraightLiner(r) => straight_liners(r, table)?,
-                Rule::ImpossibleTimestamps(r) => impossible(r, table)?,
-                Rule::IdenticalVectors(r) => identical_vectors(r, table)?,
-                Rule::TestEntries(r) => test_entries(r, table)?,
-                Rule::FieldPeriod(r) => field_period(r, table)?,
-            }))
+        .map(|rule| match rule {
+            Rule::OutOfScale(r) => out_of_scale(r, table),
+            Rule::Duplicate(r) => duplicates(r, table),
+            Rule::Speeder(r) => {
+                let d = table.num(&r.id, &r.duration)?;
+                Ok(match r.min_seconds {
+                    Some(s) => rowwise(move |i| d[i] < s),
+                    None => Eval::Nothing,
+                })
+            }
+            Rule::StraightLiner(r) => straight_liners(r, table),
+            Rule::ImpossibleTimestamps(r) => impossible(r, table),
+            Rule::IdenticalVectors(r) => identical_vectors(r, table),
+            Rule::TestEntries(r) => test_entries(r, table),
+            Rule::FieldPeriod(r) => field_period(r, table),
         })
-        .collect();
-    let masks: Vec<Vec<bool>> = masks
-        .into_iter()
-        .map(|m| m.map(|x| x.expect("every rule gives a mask")))
         .collect::<Result<_>>()?;
+    // Pass 2: one sweep over row chunks sets the bits of every row-wise rule.
     let mut failed = vec![0u64; n];
     failed
         .par_chunks_mut(CHUNK)
         .enumerate()
         .for_each(|(c, chunk)| {
-            let base = c * CHUNK;
-            for (r, m) in masks.iter().enumerate() {
-                let m = &m[base..base + chunk.len()];
-                for (f, &x) in chunk.iter_mut().zip(m) {
-                    *f |= (x as u64) << r;
+            for (r, e) in evals.iter().enumerate() {
+                if let Eval::Chunk(f) = e {
+                    f(c * CHUNK, chunk, 1u64 << r);
                 }
             }
         });
-    drop(masks);
+    for (r, e) in evals.iter().enumerate() {
+        if let Eval::Rows(rows) = e {
+            for &i in rows {
+                failed[i as usize] |= 1u64 << r;
+            }
+        }
+    }
+    drop(evals);
     let mut medians = vec![None; nr];
     let mut thresholds: Vec<Option<f64>> = vec![None; nr];
     for (ri, rule) in rules.rules.iter().enumerate() {
@@ -1234,12 +1442,7 @@ pub fn validate(rules: &RuleSet, table: &ResponseTable) -> Result<Validation> {
             };
             let d = table.num(&r.id, &r.duration)?;
             // Fixed point: S = rows kept by every rule (this one's absolute part included), not under t.
-            let s: Vec<f64> = (0..n)
-                .into_par_iter()
-                .filter(|&i| failed[i] == 0 && !d[i].is_nan())
-                .map(|i| d[i])
-                .collect();
-            let (med, t) = median_fixed_point(s, frac);
+            let (med, t) = median_fixed_point(&mut RankIndex::new(d, &failed), frac);
             medians[ri] = med;
             if let Some(m) = med {
                 let th = frac * m;
@@ -1250,32 +1453,50 @@ pub fn validate(rules: &RuleSet, table: &ResponseTable) -> Result<Validation> {
                 let bit = 1u64 << ri;
                 failed
                     .par_chunks_mut(CHUNK)
-                    .enumerate()
-                    .for_each(|(c, chunk)| {
-                        let base = c * CHUNK;
-                        for (k, f) in chunk.iter_mut().enumerate() {
-                            if d[base + k] < t {
-                                *f |= bit;
-                            }
+                    .zip(d.par_chunks(CHUNK))
+                    .for_each(|(chunk, d)| {
+                        for (f, &x) in chunk.iter_mut().zip(d) {
+                            *f |= ((x < t) as u64) * bit;
                         }
                     });
             }
         }
     }
-    let keep: Vec<bool> = failed.par_iter().map(|&f| f == 0).collect();
+    // Keep mask and the per-rule counts, per chunk; integer sums in chunk order.
+    let mut keep = vec![false; n];
+    let counts: Vec<(Vec<u64>, Vec<u64>, u64)> = keep
+        .par_chunks_mut(CHUNK)
+        .zip(failed.par_chunks(CHUNK))
+        .map(|(k, f)| {
+            let mut n_failed = vec![0u64; nr];
+            let mut n_first = vec![0u64; nr];
+            let mut kept = 0u64;
+            for (k, &m) in k.iter_mut().zip(f) {
+                *k = m == 0;
+                if m == 0 {
+                    kept += 1;
+                    continue;
+                }
+                n_first[m.trailing_zeros() as usize] += 1;
+                let mut b = m;
+                while b != 0 {
+                    n_failed[b.trailing_zeros() as usize] += 1;
+                    b &= b - 1;
+                }
+            }
+            (n_failed, n_first, kept)
+        })
+        .collect();
     let mut n_failed = vec![0u64; nr];
     let mut n_first = vec![0u64; nr];
-    for &f in &failed {
-        if f != 0 {
-            n_first[f.trailing_zeros() as usize] += 1;
-            let mut m = f;
-            while m != 0 {
-                n_failed[m.trailing_zeros() as usize] += 1;
-                m &= m - 1;
-            }
+    let mut n_kept = 0u64;
+    for (a, b, k) in counts {
+        for r in 0..nr {
+            n_failed[r] += a[r];
+            n_first[r] += b[r];
         }
+        n_kept += k;
     }
-    let n_kept = keep.iter().filter(|&&k| k).count() as u64;
     let totals = rules
         .rules
         .iter()
