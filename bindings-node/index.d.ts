@@ -94,6 +94,52 @@ export declare class ScorecardResult {
 }
 
 /**
+ * The outcome of `validateResponses`: the keep mask and the failed rules of every row as typed arrays
+ * (the core's own vectors, no copy), totals by rule, and the readable account of the excluded rows built
+ * on demand (`excluded()`, `toObject()`).
+ *
+ * @example
+ * const v = validateResponses(rules, { nps: Float64Array.from([9, 11, 7]), secs: Float64Array.from([200, 150, 12]) })
+ * v.keep        // Uint8Array [1, 0, 0]
+ * v.firstRule   // Int8Array [-1, 0, 1] (index into v.rules; built on access)
+ * v.excluded()  // [{ row: 1, firstRule: 'scale', failed: ['scale'] }, { row: 2, firstRule: 'fast', failed: ['fast'] }]
+ */
+export declare class Validation {
+  /** 1 for a row that passes every rule, 0 for an excluded row (one byte per row). */
+  readonly keep: Uint8Array
+  /** Per row, the bit set of the failed rules: bit i (`1n << BigInt(i)`) is `rules[i]`; `0n` for kept rows. */
+  readonly failed: BigUint64Array
+  /** Rule ids in declared order (bit i of `failed` is `rules[i]`). */
+  get rules(): Array<string>
+  /**
+   * Per row, the index into `rules` of the first failed rule in declared order (the rule the row is
+   * accounted to); -1 for kept rows. Built on each access (one byte per row): keep a reference.
+   */
+  get firstRule(): Int8Array
+  /** Rule-set id (null if the document has none). */
+  get ruleSet(): string | null
+  /** Rule-set version (null if the document has none). */
+  get ruleSetVersion(): string | null
+  /** Number of rows. */
+  get nRows(): number
+  /** Rows that pass every rule. */
+  get nKept(): number
+  /** Rows excluded by at least one rule. */
+  get nExcluded(): number
+  /** Totals by rule, in declared order. */
+  get totals(): Array<RuleTotal>
+  /** Named policy: the rule an excluded row is accounted to (`first_in_declared_order`). */
+  get attribution(): string
+  /** Every excluded row: `row`, `firstRule` and every `failed` rule (ids, declared order). */
+  excluded(): Array<ExcludedRow>
+  /**
+   * The readable report as a plain object: the same fields as Rust's `ValidationReport` and Python's
+   * `to_dict()` (`keep` as booleans, every excluded row).
+   */
+  toObject(): ValidationReport
+}
+
+/**
  * Row-level answers aggregated to one value per day (`stat`: `mean`, `sum`, `count`, `nps`, `top_box`);
  * `dates` are ISO strings, days without answers are `null`.
  */
@@ -101,6 +147,15 @@ export declare function aggregateDaily(dates: ReadonlyArray<string>, values: Flo
 
 /** Parses and validates an escalation ladder (an object, or TOML / JSON text); returns it as an object. */
 export declare function alertLadder(ladder: string | Record<string, any>): any
+
+/**
+ * Maps old-scale values through a fitted bridge (from `fitBridge`); NaN/`null` stay missing (NaN). A
+ * `Float64Array` is read without a copy; the result is a new `Float64Array`.
+ *
+ * @example
+ * applyBridge(fitBridge('linear', [1, 5], [1, 7]), Float64Array.from([1, 3, NaN])) // Float64Array [1, 4, NaN]
+ */
+export declare function applyBridge(bridge: Record<string, any>, values: Float64Array | ReadonlyArray<number | null>): Float64Array
 
 /**
  * Average run length: `chart` `'shewhart'` (closed form), `'ewma'` or `'cusum'` (integral equation as R
@@ -138,6 +193,15 @@ export declare function beforeAfter(values: Float64Array | ReadonlyArray<number>
  * 1999). Options: `{ coverage?, confidence? }`.
  */
 export declare function blandAltman(a: Float64Array | ReadonlyArray<number>, b: Float64Array | ReadonlyArray<number>, options?: { coverage?: number, confidence?: number } | null): any
+
+/**
+ * A series put on the new scale: `values[i]` of period `periods[i]`; periods before `breakPeriod` are
+ * bridged, the break is marked (`breakBefore`).
+ *
+ * @example
+ * bridgeSeries(fitBridge('linear', [1, 5], [1, 7]), ['Q1', 'Q2'], [4, 5.5], 'Q2').points[1].breakBefore // true
+ */
+export declare function bridgeSeries(bridge: Record<string, any>, periods: ReadonlyArray<string>, values: Float64Array | ReadonlyArray<number | null>, breakPeriod: string): { method: string, breakPeriod: string, points: Array<{ period: string, raw: number | null, value: number | null, instrument: 'old' | 'new', bridged: boolean, breakBefore: boolean }> }
 
 /**
  * Explained, escalated alerts from signals (objects with the core's `Signal` fields, e.g. from
@@ -449,6 +513,24 @@ export declare function dailySeries(dates: ReadonlyArray<string>, values: Float6
 export declare function decompose(values: Float64Array | ReadonlyArray<number | null>, options?: { period?: number, model?: 'additive' | 'multiplicative', missing?: 'error' | 'interpolate_linear' } | null): any
 
 /**
+ * Every version of definition `id`, drafts and retired ones included, in version order.
+ *
+ * @example
+ * definitionHistory(reg, 'nps').map((d) => d.version) // [1, 2]
+ */
+export declare function definitionHistory(registry: string | Record<string, any>, id: string): Array<Record<string, any>>
+
+/**
+ * The version of definition `id` in force on `date` (ISO date; intervals are [effectiveFrom,
+ * effectiveTo)): `version` and the `definition`, or `version: null` with a `reason` (`before_first`,
+ * `retired`, `ended`, `gap`). An unknown id is a `CXKPI_INVALID_ARGUMENT` error.
+ *
+ * @example
+ * definitionInForce(reg, 'nps', '2026-01-01').version // 2
+ */
+export declare function definitionInForce(registry: string | Record<string, any>, id: string, date: string): { id: string, date: string, version: number | null, status: string | null, reason: string, definition: Record<string, any> | null }
+
+/**
  * A weighted NPS, top-box share or mean (`metric`: `'nps'`, `'top_box'`, `'mean'`, `'ces'`) under the
  * weights of a `rake` / `calibrate` / `poststratify` result, overall and by domain, with standard errors
  * that account for how the weights were made (GREG linearisation), the fixed-weights SE beside them, and
@@ -559,11 +641,30 @@ export declare function duplicateVerbatims(texts: ReadonlyArray<string | null>, 
 /** The error kinds of cxkpi, in order; a thrown error has `code === 'CXKPI_' + kind.toUpperCase()`. */
 export declare function errorKinds(): Array<'empty_input' | 'missing_value' | 'out_of_scale' | 'non_integer' | 'length_mismatch' | 'invalid_weight' | 'zero_weight_sum' | 'invalid_confidence' | 'unknown_method' | 'invalid_argument' | 'insufficient_data' | 'incompatible_partials' | 'unsupported' | 'inconsistent_margins' | 'empty_level' | 'infeasible' | 'not_converged'>
 
+/**
+ * What `role` may see of `fields` at grouping `level` under a view policy (an object or JSON / TOML
+ * text); an unknown role is a `CXKPI_INVALID_ARGUMENT` error.
+ *
+ * @example
+ * evaluateView(policy, 'manager', 'team', ['nps', 'verbatim']).deniedFields // ['verbatim']
+ */
+export declare function evaluateView(policy: string | Record<string, any>, role: string, level: string, fields?: ReadonlyArray<string> | null): { role: string, level: string, levelAllowed: boolean, allowedFields: string[], deniedFields: string[], minGroupSize: number }
+
 /** Validates an event calendar; returns it with every event's effective policy filled in. */
 export declare function eventCalendar(events: ReadonlyArray<Record<string, unknown>> | { events: ReadonlyArray<Record<string, unknown>> }): any
 
 /** EWMA chart zₜ = λxₜ + (1-λ)zₜ₋₁ with exact time-varying limits (or `limits: 'asymptotic'`). */
 export declare function ewmaChart(x: Float64Array | ReadonlyArray<number>, options?: { lambda?: number, l?: number, mu?: number | null, sigma?: number | null, reference?: [number, number] | null, limits?: 'time_varying' | 'asymptotic', series?: string | null } | null): any
+
+/** One excluded row of a validation. */
+export interface ExcludedRow {
+  /** Row index (0-based). */
+  row: number
+  /** The first failed rule in declared order (the rule the row is accounted to). */
+  firstRule: string
+  /** Every failed rule, in declared order. */
+  failed: Array<string>
+}
 
 /** Options of `finishPartial`: the interval options of the partial's metric. */
 export interface FinishOptions {
@@ -589,6 +690,18 @@ export interface FinishOptions {
  */
 export declare function finishPartial<P extends MetricPartial>(partial: P, options?: FinishOptions): P extends { metric: infer M extends keyof PartialResults } ? PartialResults[M] : PartialResults[keyof PartialResults]
 
+/**
+ * Fits a bridge across an instrument change: `method` `'linear'` (scale endpoints), `'mean_sigma'` or
+ * `'equipercentile'` (from overlap answers `oldAnswers` on the old instrument and `newAnswers` on the new one;
+ * `Float64Array` borrowed or arrays of numbers, `null`/NaN = missing); scales as `[min, max]`. Returns the
+ * fitted bridge (its `table` maps every old scale point), which `applyBridge` and `bridgeSeries` take.
+ *
+ * @example
+ * const b = fitBridge('linear', [1, 5], [1, 7])
+ * b.table[2].to // 4
+ */
+export declare function fitBridge(method: 'linear' | 'mean_sigma' | 'equipercentile', fromScale: [number, number] | { min: number, max: number }, toScale: [number, number] | { min: number, max: number }, oldAnswers?: Float64Array | ReadonlyArray<number | null> | null, newAnswers?: Float64Array | ReadonlyArray<number | null> | null): { method: string, fromScale: { min: number, max: number }, toScale: { min: number, max: number }, table: Array<{ from: number, to: number, percentileRank?: number | null }>, [key: string]: any }
+
 /** The folded form the tagger matches on (lower case, accents removed, separators normalised). */
 export declare function foldText(text: string): string
 
@@ -597,18 +710,6 @@ export declare function foldText(text: string): string
  * `'binomial'` (exact, interpolated), optional multiplicative overdispersion.
  */
 export declare function funnelLimits(successes: Float64Array | ReadonlyArray<number>, sizes: Float64Array | ReadonlyArray<number>, options?: { target?: number | null, levels?: number[], method?: 'normal' | 'binomial', overdispersion?: 'none' | 'multiplicative', winsorize?: number, labels?: string[] | null } | null): any
-
-/**
- * Runs one governance function on a JSON input: `in_force` ({registry, id, date}), `history`, `retire`
- * ({registry, id, date, approver, reason}), `stamp` ({registry, id, date, lineage}), `bridge` ({bridge:
- * {method, from_scale, to_scale, old, new}}), `apply_bridge` ({bridge, values}), `bridge_series` ({bridge,
- * periods, values, break_period}), `registry_from_text` ({text, format}). See docs/governance.md.
- *
- * @example
- * const b = governanceCall('bridge', JSON.stringify({ bridge: { method: 'linear', from_scale: [1, 5], to_scale: [1, 7] } }))
- * b.table[2].to // 4
- */
-export declare function governanceCall(name: string, input: string): Record<string, any>
 
 /**
  * Any metric by one or more integer key columns in one pass: one row per distinct key combination
@@ -1198,20 +1299,6 @@ export declare function providerAgreement(a: Float64Array | ReadonlyArray<number
 export declare function psi(reference: Float64Array | ReadonlyArray<number>, current: Float64Array | ReadonlyArray<number>, options?: { binning?: 'quantiles' | 'edges' | 'categories', bins?: number, edges?: ReadonlyArray<number>, zeroPolicy?: 'epsilon' | 'error', epsilon?: number } | null): any
 
 /**
- * Runs one quality function on a JSON input: `validate` ({rules, columns}), `suppress` ({counts,
- * min_group_size, complementary, zero_cells}), `view_policy` ({policy, role, level, fields}), `reconcile`
- * ({a, b, kind, tolerance, alpha, share_test, rule, periods}), `rules_from_text` / `view_policy_from_text`
- * ({text, format}). See docs/data-quality.md.
- *
- * @example
- * const r = qualityCall('validate', JSON.stringify({
- *   rules: { rules: [{ id: 'scale', kind: 'out_of_scale', columns: ['nps'], min: 0, max: 10 }] },
- *   columns: { nps: [9, 11, null] } }))
- * r.keep // [true, false, true]
- */
-export declare function qualityCall(name: string, input: string): Record<string, any>
-
-/**
  * Rakes (iterative proportional fitting) base weights, or 1, so that the weighted total of every level
  * of every variable equals its target; solved on the table of distinct cells.
  *
@@ -1274,10 +1361,73 @@ export interface RakeOptions {
 }
 
 /**
+ * Reconciles two sources of a KPI per period and group: `a` and `b` arrays of records `{ period, group?,
+ * value, n?, se? }`; `options`: `{ kind: 'share' | 'mean', tolerance, alpha, shareTest,
+ * rule, periods }` (docs/data-quality.md). Returns matched rows, per-group divergence (and since when)
+ * and unmatched periods.
+ *
+ * @example
+ * reconcile([{ period: 'Q1', value: 0.6, n: 400 }], [{ period: 'Q1', value: 0.5, n: 400 }], { tolerance: 0.02 }).groups[0].since // 'Q1'
+ */
+export declare function reconcile(a: ReadonlyArray<{ period: string, group?: string, value: number, n?: number, se?: number }>, b: ReadonlyArray<{ period: string, group?: string, value: number, n?: number, se?: number }>, options?: { kind?: 'share' | 'mean', tolerance?: number, alpha?: number, shareTest?: 'pooled' | 'unpooled', rule?: 'tolerance_and_significant' | 'tolerance' | 'significant', periods?: ReadonlyArray<string> } | null): { rows: Array<Record<string, any>>, groups: Array<Record<string, any>>, [key: string]: any }
+
+/**
+ * Reads and validates a registry of versioned, effective-dated definitions (an object with the document's
+ * snake_case keys, or JSON / TOML text; format in docs/governance.md); returns the normalised document.
+ *
+ * @example
+ * const reg = registry({ definitions: [{ id: 'nps', version: 1, effective_from: '2025-01-01', status: 'active', owner: 'cx' }] })
+ * reg.definitions[0].kind // 'metric'
+ */
+export declare function registry(doc: string | Record<string, any>): Record<string, any>
+
+/**
  * Retention by signup cohort: share of each cohort still active t periods after signup (null when not
  * yet observable). `churnPeriod` NaN = still active.
  */
 export declare function retentionByCohort(cohort: Uint32Array | ReadonlyArray<number>, churnPeriod: Float64Array | ReadonlyArray<number>, observedUntil: number, horizon: number): any[]
+
+/**
+ * A new registry (the document, snake_case keys) with `id` retired from `date` on; its history stays
+ * readable.
+ *
+ * @example
+ * const next = retireDefinition(reg, 'nps', '2026-06-01', 'cfo', 'replaced by nps-v3')
+ * definitionInForce(next, 'nps', '2026-06-01').reason // 'retired'
+ */
+export declare function retireDefinition(registry: string | Record<string, any>, id: string, date: string, approver: string, reason: string): Record<string, any>
+
+/**
+ * Reads and validates a validation rule set (an object with the document's snake_case keys, or JSON /
+ * TOML text; format in docs/data-quality.md); returns the normalised document (every default filled in),
+ * which `validateResponses` accepts as is.
+ *
+ * @example
+ * const rules = ruleSet('[[rules]]
+id = "fast"
+kind = "speeder"
+duration = "secs"
+min_seconds = 30
+')
+ * rules.rules[0].kind // 'speeder'
+ */
+export declare function ruleSet(rules: string | Record<string, any>): Record<string, any>
+
+/** Totals of one rule of a validation. */
+export interface RuleTotal {
+  /** Rule id. */
+  rule: string
+  /** Rule kind (`out_of_scale`, `duplicate`, `speeder`, ...). */
+  kind: string
+  /** Rows that failed this rule (whether or not an earlier rule excluded them too). */
+  nFailed: number
+  /** Rows for which this rule is the first failed rule (these add up to `nExcluded`). */
+  nExcluded: number
+  /** Speeder rules: the median completion time the relative threshold was taken from. */
+  median?: number
+  /** Speeder rules: the threshold in seconds applied. */
+  threshold?: number
+}
 
 /**
  * Run rules on a standardised series z: an array of hits `{rule, index, points, direction, parameters,
@@ -1521,6 +1671,15 @@ export interface ShareResult {
 export declare function shrink(values: Float64Array | ReadonlyArray<number>, groups: Uint32Array | ReadonlyArray<number>, options?: { model?: 'normal' | 'beta_binomial', confidence?: number } | null): any
 
 /**
+ * The stamp of a result computed for `date`: the definition version in force, its status and validity, and
+ * the `lineage` (`{ sourceSystems, transformations, exclusionRules }`, optional).
+ *
+ * @example
+ * stampResult(reg, 'nps', '2026-03-31', { sourceSystems: ['survey-tool'] }).version // 2
+ */
+export declare function stampResult(registry: string | Record<string, any>, id: string, date: string, lineage?: { sourceSystems?: ReadonlyArray<string>, transformations?: ReadonlyArray<string>, exclusionRules?: ReadonlyArray<Record<string, any>> } | null): { definition: string, version: number, kind: string, status: string, asOf: string, effectiveFrom: string, effectiveTo: string | null, owner: string, approver: string | null, lineage: { sourceSystems: string[], transformations: string[], exclusionRules: Array<Record<string, any>> } }
+
+/**
  * Maps scores onto -1..1 by a declared method: `{ method: 'linear', sourceMin, sourceMax, outOfRange? }`
  * or `{ method: 'isotonic', referenceScores, referenceTargets, referenceWeights?, outOfRange? }`.
  */
@@ -1547,6 +1706,17 @@ export declare function stlBatchAsync(series: ReadonlyArray<Float64Array | Reado
  * `weights` are the Shapley shares divided by R².
  */
 export declare function suggestWeights(components: Record<string, number[]>, outcome: number[]): { names: string[], coefficients: number[], stdErrors: number[], rSquared: number, shapley: number[], weights: number[], [key: string]: any }
+
+/**
+ * Minimum group size with complementary suppression so that no suppressed cell can be recovered from a
+ * total. `counts`: a one-way table (`number[]` / `Float64Array`) or a two-way table (an array of rows,
+ * published with its margins); every count a whole number >= 0. `options`: `{ minGroupSize (default 10),
+ * complementary (default true), zeroCells: 'safe' | 'suppress' }`.
+ *
+ * @example
+ * suppress([[20, 3, 15], [30, 25, 40]], { minGroupSize: 10 }).cells[0] // ['published', 'primary', 'complementary']
+ */
+export declare function suppress(counts: Float64Array | ReadonlyArray<number> | ReadonlyArray<Float64Array | ReadonlyArray<number>>, options?: { minGroupSize?: number, complementary?: boolean, zeroCells?: 'safe' | 'suppress' } | null): { cells: Array<Array<'published' | 'primary' | 'complementary'>>, [key: string]: any }
 
 /**
  * Multi-label theme tagging: texts and rules folded (lower case, accents removed), whole-word matches
@@ -1663,13 +1833,75 @@ export declare function trimWeights(weights: Float64Array | ReadonlyArray<number
 export declare function tTest(x: Float64Array | ReadonlyArray<number>, y?: Float64Array | ReadonlyArray<number> | null, options?: { kind?: 'welch' | 'student' | 'paired' | 'one_sample', alternative?: 'two_sided' | 'less' | 'greater', mu?: number, confidence?: number } | null): any
 
 /**
+ * Validates responses against a rule set: `rules` an object (the document's snake_case keys, as returned
+ * by `ruleSet`) or JSON / TOML text; `columns` an object of named columns, each a `Float64Array` (borrowed,
+ * no copy; NaN = missing), another typed array or an array of numbers (copied; `null` = missing), or an
+ * array of strings (`null`/`undefined`/`''` = missing). Datetimes are numbers: seconds since 1970-01-01 UTC
+ * (`date.getTime() / 1000`). Every row excluded by a rule is accounted to the first failed rule in
+ * declared order; nothing is dropped silently.
+ *
+ * @example
+ * const v = validateResponses(
+ *   { rules: [{ id: 'scale', kind: 'out_of_scale', columns: ['nps'], min: 0, max: 10 },
+ *             { id: 'internal', kind: 'test_entries', email: 'email', domains: ['acme.com'] }] },
+ *   { nps: Float64Array.from([9, 11, NaN]), email: ['a@x.org', 'b@acme.com', null] })
+ * v.keep            // Uint8Array [1, 0, 1]
+ * v.failed          // BigUint64Array [0n, 3n, 0n] (row 1 failed both rules)
+ * v.excluded()[0]   // { row: 1, firstRule: 'scale', failed: ['scale', 'internal'] }
+ */
+export declare function validateResponses(rules: string | Record<string, any>, columns: Record<string, Float64Array | ArrayLike<number> | ReadonlyArray<number | null | undefined> | ReadonlyArray<string | null | undefined>>): Validation
+
+/**
+ * `validateResponses` computed on the libuv thread pool, off the event loop (the columns are copied
+ * first). Resolves to the same `Validation`; rejects with the same `CXKPI_*` errors.
+ *
+ * @example
+ * const v = await validateResponsesAsync(rules, { nps: Float64Array.from([9, 11, 7]) })
+ * v.nExcluded // 1
+ */
+export declare function validateResponsesAsync(rules: string | Record<string, any>, columns: Record<string, Float64Array | ArrayLike<number> | ReadonlyArray<number | null | undefined> | ReadonlyArray<string | null | undefined>>): Promise<Validation>
+
+/**
  * Per-theme precision, recall, F1 and Cohen's kappa of the tags against hand labels (theme ids per
  * verbatim), with micro and macro summaries.
  */
 export declare function validateTaxonomy(taxonomy: Record<string, any>, tags: any, labels: string[][]): any
 
+/**
+ * The readable report of a validation (the same fields as Rust's `ValidationReport` and Python's
+ * `ValidationResult.to_dict()`).
+ */
+export interface ValidationReport {
+  /** Rule-set id (null if the document has none). */
+  ruleSet?: string
+  /** Rule-set version (null if the document has none). */
+  ruleSetVersion?: string
+  /** Rule ids in declared order. */
+  rules: Array<string>
+  nRows: number
+  nKept: number
+  nExcluded: number
+  /** `true` for rows that pass every rule. */
+  keep: Array<boolean>
+  /** Every excluded row with its first rule and every failed rule. */
+  excluded: Array<ExcludedRow>
+  /** Totals by rule, in declared order. */
+  totals: Array<RuleTotal>
+  /** Named policy: the rule an excluded row is accounted to (`first_in_declared_order`). */
+  attribution: string
+}
+
 /** Version of the cxkpi core this module was built from (the npm package has the same version). */
 export declare function version(): string
+
+/**
+ * Reads and validates a role-based view policy (an object with the document's keys, or JSON / TOML
+ * text); returns the normalised document.
+ *
+ * @example
+ * viewPolicy({ roles: { manager: { levels: ['team'], fields: ['nps'] } } }).roles.manager.levels // ['team']
+ */
+export declare function viewPolicy(policy: string | Record<string, any>): Record<string, any>
 
 /**
  * How spread out weights are and what they cost in precision: sum, mean, min, max, max/min ratio,

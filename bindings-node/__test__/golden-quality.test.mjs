@@ -1,16 +1,16 @@
-// The quality golden family (tests/golden/quality/*.json) through the Node API (qualityCall).
+// The quality golden family (tests/golden/quality/*.json) through the Node API.
 import { goldenFamily } from './golden-family.mjs'
 import { cx } from './helpers.mjs'
 
-const call = (fn) => (input) => cx.qualityCall(fn, JSON.stringify(input))
+const camelOpts = (input, keys) => Object.fromEntries(keys.filter((k) => k in input).map((k) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), input[k]]))
 
 goldenFamily(
   'quality',
   {
-    validate: call('validate'),
-    suppress: call('suppress'),
-    view_policy: call('view_policy'),
-    reconcile: call('reconcile'),
+    validate: (i) => cx.validateResponses(i.rules, i.columns).toObject(),
+    suppress: (i) => cx.suppress(i.counts, camelOpts(i, ['min_group_size', 'complementary', 'zero_cells'])),
+    view_policy: (i) => cx.evaluateView(i.policy, i.role, i.level, i.fields),
+    reconcile: (i) => cx.reconcile(i.a, i.b, camelOpts(i, ['kind', 'tolerance', 'alpha', 'share_test', 'rule', 'periods'])),
   },
   { defaultTol: 1e-12 },
 )

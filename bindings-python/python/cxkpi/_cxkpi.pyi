@@ -132,8 +132,24 @@ __all__ = [
     "incentive_what_if",
     "incentive_clawback",
     "incentive_evaluate_columns",
-    "quality_call",
-    "governance_call",
+    "quality_rules_from_text",
+    "quality_rules_check",
+    "quality_validate",
+    "quality_suppress_one_way",
+    "quality_suppress_two_way",
+    "quality_view_policy_from_text",
+    "quality_view_policy_check",
+    "quality_view_policy_evaluate",
+    "quality_reconcile",
+    "governance_registry_from_text",
+    "governance_registry_check",
+    "governance_in_force",
+    "governance_history",
+    "governance_retire",
+    "governance_stamp",
+    "governance_bridge_fit",
+    "governance_bridge_apply",
+    "governance_bridge_series",
     "scorecard_check",
     "scorecard_from_text",
     "scorecard_evaluate",
@@ -331,11 +347,56 @@ def incentive_evaluate_columns(
 ) -> _Res:
     """Bulk payouts; factor and amount as float64 arrays."""
 
+# quality (core module `quality`): rule sets and policies as dicts; columns as float64 arrays / lists of str.
+def quality_rules_from_text(text: str, format: str) -> _Res:
+    """Reads and validates a JSON or TOML rule set; returns the normalised dict."""
+def quality_rules_check(doc: Any) -> _Res:
+    """Validates a rule-set dict; returns it normalised."""
+def quality_validate(
+    rules: Any,
+    num_names: List[str],
+    num_cols: List[_F64],
+    text_names: List[str],
+    text_cols: List[List[Any]],
+    n_rows: int,
+) -> _Res:
+    """Validates columns; ``keep`` (numpy bool) and ``failed`` (numpy uint64) as arrays, totals by rule."""
+def quality_suppress_one_way(counts: _F64, options: _Opts = None) -> _Res:
+    """Small-cell suppression of a one-way table."""
+def quality_suppress_two_way(rows: List[_F64], options: _Opts = None) -> _Res:
+    """Small-cell suppression of a two-way table (its rows) with its margins."""
+def quality_view_policy_from_text(text: str, format: str) -> _Res:
+    """Reads and validates a JSON or TOML view policy; returns the normalised dict."""
+def quality_view_policy_check(doc: Any) -> _Res:
+    """Validates a view-policy dict; returns it normalised."""
+def quality_view_policy_evaluate(policy: Any, role: str, level: str, fields: List[str] = ...) -> _Res:
+    """What a role may see of fields at a grouping level."""
+def quality_reconcile(a: Any, b: Any, options: _Opts = None) -> _Res:
+    """Reconciles two sources (lists of record dicts)."""
+
+# governance (core module `governance`): registries as dicts; bridge values as float64 arrays.
+def governance_registry_from_text(text: str, format: str) -> _Res:
+    """Reads and validates a JSON or TOML registry; returns the normalised dict."""
+def governance_registry_check(doc: Any) -> _Res:
+    """Validates a registry dict; returns it normalised."""
+def governance_in_force(registry: Any, id: str, date: str) -> _Res:
+    """The version of a definition in force on a date."""
+def governance_history(registry: Any, id: str) -> List[_Res]:
+    """Every version of a definition."""
+def governance_retire(registry: Any, id: str, date: str, approver: str, reason: str) -> _Res:
+    """A new registry dict with the definition retired."""
+def governance_stamp(registry: Any, id: str, date: str, lineage: Optional[Any] = None) -> _Res:
+    """Definition version in force and lineage."""
+def governance_bridge_fit(
+    method: str, from_scale: Any, to_scale: Any, old: Optional[_F64] = None, new: Optional[_F64] = None
+) -> _Res:
+    """Fits a scale bridge."""
+def governance_bridge_apply(bridge: Any, values: _F64) -> _F64:
+    """Applies a fitted bridge; returns a float64 array."""
+def governance_bridge_series(bridge: Any, periods: List[str], values: _F64, break_period: str) -> _Res:
+    """A series on the new scale with the break marked."""
+
 # composite (core module `composite`): scorecard documents, values and options as dicts, parsed by the core.
-def quality_call(function: str, input: Any) -> _Res:
-    """Runs one quality function (validate, suppress, view_policy, reconcile, rules_from_text, view_policy_from_text)."""
-def governance_call(function: str, input: Any) -> _Res:
-    """Runs one governance function (in_force, history, retire, stamp, bridge, apply_bridge, bridge_series, registry_from_text)."""
 def scorecard_check(doc: Any) -> _Res:
     """Validates a scorecard dict; returns it with every default filled in."""
 def scorecard_from_text(text: str, format: str) -> _Res:

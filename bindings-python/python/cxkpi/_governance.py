@@ -1,13 +1,20 @@
 """Governance: a registry of versioned, effective-dated metric and instrument definitions, the definition
 in force on a date (intervals [effective_from, effective_to)), result stamps with lineage, retirement that
-keeps history readable, and bridges across instrument changes (docs/governance.md)."""
+keeps history readable, and bridges across instrument changes (docs/governance.md).
+
+Registries are documents (dict, JSON or TOML text) parsed and validated by the Rust core. Bridge inputs
+(overlap answers, values to bridge) go to the core as float64 numpy arrays without a copy (lists, pandas and
+polars columns are converted once; None/NaN = missing) and bridged values come back as a numpy array."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+import numpy as np
+
 from . import _cxkpi
+from ._convert import as_f64
 
 __all__ = ["Registry", "Bridge"]
 
@@ -20,12 +27,14 @@ class Registry:
     """A registry of definitions (dict, JSON or TOML text)."""
 
     def __init__(self, doc: Any) -> None:
+        if isinstance(doc, Registry):
+            doc = doc._doc
         if isinstance(doc, str):
             fmt = "json" if doc.strip().startswith("{") else "toml"
-            doc = _cxkpi.governance_call("registry_from_text", {"text": doc, "format": fmt})
+            data = _cxkpi.governance_registry_from_text(doc, fmt)
         else:
-            doc = _cxkpi.governance_call("registry_from_text", {"text": json.dumps(dict(doc)), "format": "json"})
-        self._doc: Dict[str, Any] = dict(doc)
+            data = _cxkpi.governance_registry_check(dict(doc))
+        self._doc: Dict[str, Any] = dict(data)
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> "Registry":
@@ -33,11 +42,15 @@ class Registry:
 
     @classmethod
     def from_json(cls, text: str) -> "Registry":
-        return cls(text)
+        reg = cls.__new__(cls)
+        reg._doc = dict(_cxkpi.governance_registry_from_text(text, "json"))
+        return reg
 
     @classmethod
     def from_toml(cls, text: str) -> "Registry":
-        return cls(dict(_cxkpi.governance_call("registry_from_text", {"text": text, "format": "toml"})))
+        reg = cls.__new__(cls)
+        reg._doc = dict(_cxkpi.governance_registry_from_text(text, "toml"))
+        return reg
 
     def to_dict(self) -> Dict[str, Any]:
         return json.loads(json.dumps(self._doc))
@@ -54,27 +67,30 @@ class Registry:
 
     def in_force(self, id: str, date: Any) -> Dict[str, Any]:
         """The version of ``id`` in force on ``date`` (``version`` None with a ``reason`` if none)."""
-        return dict(_cxkpi.governance_call("in_force", {"registry": self._doc, "id": id, "date": _date(date)}))
+        return dict(_cxkpi.governance_in_force(self._doc, id, _date(date)))
 
     def history(self, id: str) -> List[Dict[str, Any]]:
         """Every version of ``id``, drafts and retired ones included."""
-        return list(_cxkpi.governance_call("history", {"registry": self._doc, "id": id})["versions"])
+        return list(_cxkpi.governance_history(self._doc, id))
 
     def retire(self, id: str, date: Any, approver: str, reason: str) -> "Registry":
         """A new registry with ``id`` retired from ``date`` on (history stays readable)."""
-        doc = _cxkpi.governance_call("retire", {"registry": self._doc, "id": id, "date": _date(date),
-                                                "approver": approver, "reason": reason})
-        return Registry.from_dict(doc)
+        reg = Registry.__new__(Registry)
+        reg._doc = dict(_cxkpi.governance_retire(self._doc, id, _date(date), approver, reason))
+        return reg
 
     def stamp(self, id: str, date: Any, lineage: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """The stamp of a result for ``date``: definition version in force and lineage."""
-        return dict(_cxkpi.governance_call("stamp", {"registry": self._doc, "id": id, "date": _date(date),
-                                                     "lineage": dict(lineage) if lineage else None}))
+        return dict(_cxkpi.governance_stamp(self._doc, id, _date(date), dict(lineage) if lineage else None))
+
+    def __repr__(self) -> str:
+        return f"Registry({len(self._doc['definitions'])} definitions)"
 
 
-def _nums(x: Any) -> List[Any]:
-    vals = x.tolist() if hasattr(x, "tolist") else list(x)
-    return [None if v is None or v != v else float(v) for v in vals]
+def _scale(s: Any) -> Any:
+    if isinstance(s, Mapping):
+        return dict(s)
+    return list(s)
 
 
 class Bridge:
@@ -84,14 +100,12 @@ class Bridge:
         self._data = data
 
     @classmethod
-    def fit(cls, method: str, from_scale: Sequence[int], to_scale: Sequence[int], old: Any = None,
-            new: Any = None) -> "Bridge":
-        spec: Dict[str, Any] = {"method": method, "from_scale": list(from_scale), "to_scale": list(to_scale)}
-        if old is not None:
-            spec["old"] = _nums(old)
-        if new is not None:
-            spec["new"] = _nums(new)
-        return cls(dict(_cxkpi.governance_call("bridge", {"bridge": spec})))
+    def fit(cls, method: str, from_scale: Any, to_scale: Any, old: Any = None, new: Any = None) -> "Bridge":
+        """Fits a bridge; scales as ``(min, max)`` (or ``{"min", "max"}``), overlap answers ``old`` (old
+        instrument) and ``new`` for ``mean_sigma`` and ``equipercentile`` (None/NaN = missing)."""
+        o = None if old is None else as_f64(old, "old")
+        n = None if new is None else as_f64(new, "new")
+        return cls(dict(_cxkpi.governance_bridge_fit(method, _scale(from_scale), _scale(to_scale), o, n)))
 
     @classmethod
     def linear(cls, from_scale: Sequence[int], to_scale: Sequence[int]) -> "Bridge":
@@ -105,17 +119,15 @@ class Bridge:
     def equipercentile(cls, old: Any, new: Any, from_scale: Sequence[int], to_scale: Sequence[int]) -> "Bridge":
         return cls.fit("equipercentile", from_scale, to_scale, old, new)
 
-    def apply(self, values: Any) -> Any:
-        """Maps old-scale values (NaN/None stay missing); returns a float64 numpy array."""
-        import numpy as np
-
-        r = _cxkpi.governance_call("apply_bridge", {"bridge": self._data, "values": _nums(values)})
-        return np.array([np.nan if v is None else v for v in r["values"]], dtype=float)
+    def apply(self, values: Any) -> np.ndarray:
+        """Maps old-scale values (NaN/None stay missing); returns a float64 numpy array. A float64 array is
+        read without a copy."""
+        return _cxkpi.governance_bridge_apply(self._data, as_f64(values, "values"))
 
     def series(self, periods: Sequence[str], values: Any, break_period: str) -> Dict[str, Any]:
         """A series put on the new scale with the break marked."""
-        return dict(_cxkpi.governance_call("bridge_series", {"bridge": self._data, "periods": list(periods),
-                                                             "values": _nums(values), "break_period": break_period}))
+        return dict(_cxkpi.governance_bridge_series(self._data, [str(p) for p in periods],
+                                                    as_f64(values, "values"), break_period))
 
     def to_dict(self) -> Dict[str, Any]:
         return json.loads(json.dumps(self._data))

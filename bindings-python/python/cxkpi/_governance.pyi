@@ -2,6 +2,8 @@
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+import numpy as np
+
 __all__ = ["Registry", "Bridge"]
 
 class Registry:
@@ -28,15 +30,15 @@ class Bridge:
     """A scale bridge across an instrument change."""
     def __init__(self, data: Dict[str, Any]) -> None: ...
     @classmethod
-    def fit(cls, method: str, from_scale: Sequence[int], to_scale: Sequence[int], old: Any = None,
-            new: Any = None) -> Bridge: ...
+    def fit(cls, method: str, from_scale: Any, to_scale: Any, old: Any = None, new: Any = None) -> Bridge:
+        """Fits a bridge; scales as (min, max); overlap answers for mean_sigma and equipercentile."""
     @classmethod
     def linear(cls, from_scale: Sequence[int], to_scale: Sequence[int]) -> Bridge: ...
     @classmethod
     def mean_sigma(cls, old: Any, new: Any, from_scale: Sequence[int], to_scale: Sequence[int]) -> Bridge: ...
     @classmethod
     def equipercentile(cls, old: Any, new: Any, from_scale: Sequence[int], to_scale: Sequence[int]) -> Bridge: ...
-    def apply(self, values: Any) -> Any:
+    def apply(self, values: Any) -> np.ndarray:
         """Maps old-scale values; returns a float64 numpy array (NaN = missing)."""
     def series(self, periods: Sequence[str], values: Any, break_period: str) -> Dict[str, Any]:
         """A series on the new scale with the break marked."""

@@ -1,6 +1,14 @@
-"""Data quality: response validation, privacy suppression, view policies, reconciliation."""
+"""Data quality: response validation, privacy suppression, view policies, reconciliation.
+
+Validation is columnar: numeric columns go to the core as float64 numpy arrays without a copy (ints, bools,
+nullable and datetime columns converted once; datetimes as float seconds since 1970-01-01 UTC, NaT = NaN),
+text columns as lists of str (None/NaN = missing). The result keeps the core's ``keep`` and ``failed``
+arrays; the readable account of excluded rows is built when first asked for.
+"""
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+import numpy as np
 
 __all__ = ["RuleSet", "ValidationResult", "ViewPolicy", "QualityResult", "suppress", "reconcile", "validate_responses"]
 
@@ -15,12 +23,26 @@ class QualityResult:
         """The main table of the result as a pandas (or polars) DataFrame."""
 
 class ValidationResult(QualityResult):
-    """Keep mask, excluded rows (first rule and every failed rule), totals by rule."""
+    """Keep mask, failed-rule bit sets, totals by rule; the excluded-row account built lazily."""
     @property
-    def keep(self) -> Any:
-        """The keep mask as a numpy bool array."""
+    def keep(self) -> np.ndarray:
+        """The keep mask (numpy bool, the core's vector itself)."""
+    @property
+    def failed(self) -> np.ndarray:
+        """Per row, the bit set of failed rules (numpy uint64; bit i = ``rules[i]``, 0 for kept rows)."""
+    @property
+    def excluded_rows(self) -> np.ndarray:
+        """Indices of the excluded rows (numpy int64, ascending)."""
+    @property
+    def first_rule(self) -> np.ndarray:
+        """Per row, the index into ``rules`` of the first failed rule (numpy int64), -1 for kept rows."""
+    @property
+    def excluded(self) -> List[Dict[str, Any]]:
+        """Every excluded row: ``row``, ``first_rule`` and every ``failed`` rule (built on first access)."""
     def excluded_frame(self) -> Any:
         """The excluded rows: row, first_rule, failed (comma-separated)."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The readable report (the core's ValidationReport) as a plain dict."""
 
 class RuleSet:
     """A validation rule set (dict, JSON or TOML text; format in docs/data-quality.md)."""
@@ -31,6 +53,9 @@ class RuleSet:
     def from_json(cls, text: str) -> RuleSet: ...
     @classmethod
     def from_toml(cls, text: str) -> RuleSet: ...
+    @property
+    def ids(self) -> List[str]:
+        """Rule ids in declared order (bit i of ``ValidationResult.failed`` is ``ids[i]``)."""
     def to_dict(self) -> Dict[str, Any]: ...
     def validate(self, columns: Any) -> ValidationResult:
         """Applies the rules to ``columns`` (a dict of columns or a DataFrame)."""

@@ -140,6 +140,40 @@ pub fn bridge_value(spec: &Value) -> Result<Bridge> {
     }
 }
 
+/// Fits a bridge from its parts: `method` (`linear`, `mean_sigma`, `equipercentile`), the scales as JSON
+/// (`[min, max]` or `{min, max}`) and the overlap answers as slices (needed by `mean_sigma` and
+/// `equipercentile`, NaN = missing). The same checks as [`bridge_value`], without putting the answers
+/// through JSON (the bindings pass numpy / typed arrays).
+pub fn fit_bridge(
+    method: &str,
+    from_scale: &Value,
+    to_scale: &Value,
+    old: Option<&[f64]>,
+    new: Option<&[f64]>,
+) -> Result<Bridge> {
+    let method = BridgeMethod::parse("method", method)?;
+    let from = scale_of(from_scale, "from_scale")?;
+    let to = scale_of(to_scale, "to_scale")?;
+    fn need<'a>(x: Option<&'a [f64]>, arg: &str) -> Result<&'a [f64]> {
+        x.ok_or_else(|| CxkpiError::invalid(arg, "expected an array of numbers"))
+    }
+    match method {
+        BridgeMethod::Linear => Bridge::linear(from, to),
+        BridgeMethod::MeanSigma => {
+            Bridge::mean_sigma(need(old, "old")?, need(new, "new")?, from, to)
+        }
+        BridgeMethod::Equipercentile => {
+            Bridge::equipercentile(need(old, "old")?, need(new, "new")?, from, to)
+        }
+    }
+}
+
+/// A fitted bridge given as JSON (as [`fit_bridge_value`] returns it), or a spec to fit (see
+/// [`bridge_value`]).
+pub fn bridge_from_value(v: &Value) -> Result<Bridge> {
+    bridge_of(v)
+}
+
 /// Fits a bridge (see [`bridge_value`]) and returns it as JSON.
 pub fn fit_bridge_value(spec: &Value) -> Result<Value> {
     Ok(to_value(&bridge_value(spec)?))
@@ -224,5 +258,57 @@ pub fn call(function: &str, input: &Value) -> Result<Value> {
             expected: "in_force, history, retire, stamp, bridge, apply_bridge, bridge_series, registry_from_text"
                 .into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod binding_helper_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fit_bridge_equals_the_json_spec() {
+        let old = [1.0, 2.0, 2.0, 3.0, f64::NAN];
+        let new = [1.0, 2.0, 3.0, 4.0, 5.0, 5.0];
+        let a = fit_bridge(
+            "equipercentile",
+            &json!([1, 3]),
+            &json!({"min": 1, "max": 5}),
+            Some(&old),
+            Some(&new),
+        )
+        .unwrap();
+        let b = bridge_value(
+            &json!({"method": "equipercentile", "from_scale": [1, 3], "to_scale": [1, 5],
+            "old": [1, 2, 2, 3, null], "new": [1, 2, 3, 4, 5, 5]}),
+        )
+        .unwrap();
+        assert_eq!(a, b);
+        let fitted = bridge_from_value(
+            &fit_bridge_value(
+                &json!({"method": "linear", "from_scale": [1, 5], "to_scale": [1, 7]}),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            fitted,
+            fit_bridge("linear", &json!([1, 5]), &json!([1, 7]), None, None).unwrap()
+        );
+        assert_eq!(
+            fit_bridge("cubic", &json!([1, 5]), &json!([1, 7]), None, None)
+                .unwrap_err()
+                .kind(),
+            "unknown_method"
+        );
+        let e = fit_bridge(
+            "mean_sigma",
+            &json!([1, 5]),
+            &json!([1, 7]),
+            None,
+            Some(&new),
+        )
+        .unwrap_err();
+        assert_eq!(e.details().arg.as_deref(), Some("old"));
     }
 }

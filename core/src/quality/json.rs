@@ -158,6 +158,25 @@ fn u64_list(v: &Value, arg: &str) -> Result<Vec<u64>> {
         .collect()
 }
 
+/// Counts given as numbers (numpy arrays, typed arrays): each must be a whole number >= 0; an error names
+/// `arg[i]` and the value. The bindings use it so that counts are checked exactly as [`suppress_value`]
+/// checks a JSON list.
+pub fn counts_of(x: &[f64], arg: &str) -> Result<Vec<u64>> {
+    x.iter()
+        .enumerate()
+        .map(|(i, &f)| {
+            if f >= 0.0 && f.fract() == 0.0 && f < 9.0e15 {
+                Ok(f as u64)
+            } else {
+                Err(CxkpiError::invalid(
+                    &format!("{arg}[{i}]"),
+                    format!("{f} is not a count (a whole number >= 0)"),
+                ))
+            }
+        })
+        .collect()
+}
+
 /// Suppression on JSON: `counts` is a list (one-way) or a list of lists (two-way); options
 /// `min_group_size`, `complementary`, `zero_cells`.
 pub fn suppress_value(counts: &Value, options: Option<&Value>) -> Result<Value> {
@@ -254,5 +273,33 @@ pub fn call(function: &str, input: &Value) -> Result<Value> {
                 "validate, suppress, view_policy, reconcile, rules_from_text, view_policy_from_text"
                     .into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod binding_helper_tests {
+    use super::*;
+
+    #[test]
+    fn counts_of_checks_like_the_json_list() {
+        assert_eq!(
+            counts_of(&[0.0, 3.0, 12.0], "counts").unwrap(),
+            vec![0, 3, 12]
+        );
+        for (bad, at) in [
+            (vec![1.0, 2.5], "counts[1]"),
+            (vec![-1.0], "counts[0]"),
+            (vec![f64::NAN], "counts[0]"),
+        ] {
+            let e = counts_of(&bad, "counts").unwrap_err();
+            assert_eq!(e.kind(), "invalid_argument");
+            assert_eq!(e.details().arg.as_deref(), Some(at));
+        }
+        // the same verdict as the JSON path
+        let v = serde_json::json!([1, 2.5]);
+        assert_eq!(
+            suppress_value(&v, None).unwrap_err().details().arg,
+            counts_of(&[1.0, 2.5], "counts").unwrap_err().details().arg
+        );
     }
 }
