@@ -1,6 +1,7 @@
 //! Criterion benchmark of the control charts (issue 4): individuals limits + Western Electric 1-4 +
 //! Nelson 1-8 + Anhøj runs/crossings + EWMA (exact time-varying limits) + two-sided CUSUM over 10 million
-//! points in one pass (`cxkpi::baseline::charts::monitor`, no allocation per point); goal under 0.15 s.
+//! points (`cxkpi::baseline::charts::monitor`: bit-parallel run rules beside the EWMA/CUSUM recurrences, no
+//! allocation per point); goal under 0.15 s.
 //! Also the column-producing charts (individuals, EWMA, CUSUM) separately. Peer:
 //! `benches/peers/charts_peers.py` (numpy / pandas). Recorded in docs/benchmarks.md.
 

@@ -174,7 +174,13 @@ fn phase_one(
             ));
         }
     }
-    let (mean, mr) = mean_and_mr(x, w);
+    // the window's mean and moving range only when a parameter is to be estimated (with both given, two
+    // compensated passes over the series would be wasted)
+    let (mean, mr) = if mu.is_some() && sigma.is_some() {
+        (0.0, None)
+    } else {
+        mean_and_mr(x, w)
+    };
     let sig = match sigma {
         Some(s) => s,
         None => {
@@ -346,15 +352,12 @@ pub fn individuals_chart(x: &[f64], config: &IndividualsConfig) -> Result<ChartR
     };
     let (lo, hi) = (mu - config.l * sigma, mu + config.l * sigma);
     let mut signals = Vec::new();
-    let mut z = Vec::with_capacity(n);
+    // columns as straight maps (vectorised), then the rare signals
+    let z: Vec<f64> = x.iter().map(|&v| (v - mu) / sigma).collect();
     let mut mr = Vec::with_capacity(n);
+    mr.push(None);
+    mr.extend(x.windows(2).map(|w| Some((w[1] - w[0]).abs())));
     for (i, &v) in x.iter().enumerate() {
-        z.push((v - mu) / sigma);
-        mr.push(if i == 0 {
-            None
-        } else {
-            Some((v - x[i - 1]).abs())
-        });
         if v > hi || v < lo {
             signals.push(parts.make(i, vec![i], v, mu, sigma, None, Some(sigma)));
         }
@@ -699,23 +702,38 @@ pub fn ewma_chart(x: &[f64], config: &EwmaConfig) -> Result<ChartResult> {
     let mut stat = Vec::with_capacity(n);
     let mut lower = Vec::with_capacity(n);
     let mut upper = Vec::with_capacity(n);
-    let mut z = Vec::with_capacity(n);
+    let z: Vec<f64> = x.iter().map(|&v| (v - mu) / sigma).collect();
     let mut signals = Vec::new();
     let mut e = mu;
-    let q = (1.0 - lam) * (1.0 - lam);
+    let om = 1.0 - lam;
+    let q = om * om;
     let mut qt = 1.0; // (1-λ)^(2t)
-    for (i, &v) in x.iter().enumerate() {
-        e = lam * v + (1.0 - lam) * e;
+    let mut i = 0;
+    // Time-varying limits while 1 - qt differs from 1; qt only decreases, so once 1 - qt is exactly 1 the
+    // width sigma·sqrt(asym·(1 - qt)) is the constant sigma·sqrt(asym), the asymptotic width.
+    while i < n && config.limits == EwmaLimits::TimeVarying && 1.0 - qt != 1.0 {
+        e = lam * x[i] + om * e;
         qt *= q;
-        let sd = match config.limits {
-            EwmaLimits::TimeVarying => sigma * (asym * (1.0 - qt)).sqrt(),
-            EwmaLimits::Asymptotic => sigma * asym.sqrt(),
-        };
+        let sd = sigma * (asym * (1.0 - qt)).sqrt();
         let (lo, hi) = (mu - config.l * sd, mu + config.l * sd);
         stat.push(e);
         lower.push(lo);
         upper.push(hi);
-        z.push((v - mu) / sigma);
+        if e > hi || e < lo {
+            signals.push(parts.make(i, vec![i], e, mu, sd, None, Some(sd)));
+        }
+        i += 1;
+    }
+    let start = i;
+    let sd = sigma * asym.sqrt();
+    let (lo, hi) = (mu - config.l * sd, mu + config.l * sd);
+    stat.extend(x[start..].iter().map(|&v| {
+        e = lam * v + om * e;
+        e
+    }));
+    lower.resize(n, lo);
+    upper.resize(n, hi);
+    for (i, &e) in stat.iter().enumerate().skip(start) {
         if e > hi || e < lo {
             signals.push(parts.make(i, vec![i], e, mu, sd, None, Some(sd)));
         }
@@ -868,7 +886,7 @@ pub fn cusum_chart(x: &[f64], config: &CusumConfig) -> Result<ChartResult> {
     let (mut sp, mut sm) = (0usize, 0usize);
     let mut stat = Vec::with_capacity(n);
     let mut stat_lo = Vec::with_capacity(n);
-    let mut z = Vec::with_capacity(n);
+    let z: Vec<f64> = x.iter().map(|&v| (v - mu) / sigma).collect();
     let mut signals = Vec::new();
     for (i, &v) in x.iter().enumerate() {
         if cp <= 0.0 {
@@ -881,7 +899,6 @@ pub fn cusum_chart(x: &[f64], config: &CusumConfig) -> Result<ChartResult> {
         cm = (cm + mu - kk - v).max(0.0);
         stat.push(cp);
         stat_lo.push(-cm);
-        z.push((v - mu) / sigma);
         if cp > hh {
             let np = (i - sp + 1) as f64;
             let est_mean = mu + kk + cp / np;
@@ -1269,9 +1286,9 @@ pub fn funnel(successes: &[f64], sizes: &[f64], config: &FunnelConfig) -> Result
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Fused single-pass monitor
+// Fused monitor
 
-/// Options of [`monitor`]: one pass computing the individuals limit rule, the run rules, an EWMA and a
+/// Options of [`monitor`]: one call computing the individuals limit rule, the run rules, an EWMA and a
 /// two-sided CUSUM on the same standardised series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -1371,8 +1388,14 @@ pub struct MonitorSummary {
 
 const MONITOR_EXTRA: [&str; 4] = ["shewhart_limit", "ewma_limit", "cusum_upper", "cusum_lower"];
 
-/// Individuals limits, run rules, EWMA and CUSUM in one pass over `x` with no allocation per point
-/// (only the kept hits allocate). Anhøj rules are evaluated at the end on the whole series.
+/// Individuals limits, run rules, EWMA and CUSUM over `x` with no allocation per point (only the kept hits
+/// allocate). Anhøj rules are evaluated at the end on the whole series.
+///
+/// Two passes, run side by side on long series (rayon), each exact on its own: the run rules and the
+/// Shewhart limit evaluated bit-parallel on blocks of 64 points (the same hits as the point-by-point
+/// [`crate::baseline::rules::RuleState`]), and the EWMA and CUSUM recurrences in their serial order. The
+/// result does not depend on the number of threads: the passes share nothing, and their hit lists are
+/// merged in (index, rule) order.
 ///
 /// ```
 /// use cxkpi::baseline::charts::{monitor, MonitorConfig};
@@ -1381,78 +1404,69 @@ const MONITOR_EXTRA: [&str; 4] = ["shewhart_limit", "ewma_limit", "cusum_upper",
 /// assert!(s.counts["cusum_upper"] > 0);
 /// ```
 pub fn monitor(x: &[f64], config: &MonitorConfig) -> Result<MonitorSummary> {
-    use crate::baseline::rules::{self, RuleState, RULE_IDS};
+    use crate::baseline::rules::{self, block_rules, RULE_IDS};
     config.validate()?;
     if x.is_empty() {
         return Err(CxkpiError::EmptyInput { arg: "x".into() });
     }
     let enabled = config.rules.mask();
-    let point_rules = enabled & ((1 << 12) - 1);
     let (mu, inv) = (config.mu, 1.0 / config.sigma);
-    let lam = config.lambda;
-    let om = 1.0 - lam;
-    let asym = lam / (2.0 - lam);
-    let q = om * om;
-    let mut qt = 1.0;
-    let l2 = config.ewma_l * config.ewma_l;
-    let (k, h) = (config.k, config.h);
-    let mut st = RuleState::default();
+    let cap = config.max_hits;
+    // The run rules (with the Shewhart limit and the NaN check) and the EWMA/CUSUM recurrences read the
+    // series independently: two passes, run side by side on long series. Each is exact on its own and
+    // neither depends on how the work is scheduled.
+    let rules_pass = || block_rules(x, mu, inv, config.l, &config.rules, cap);
+    let chain_pass = || ewma_cusum_pass(x, config, cap);
+    let (r, c) = if x.len() >= PARALLEL_MIN_POINTS {
+        rayon::join(rules_pass, chain_pass)
+    } else {
+        (rules_pass(), chain_pass())
+    };
+    if let Some(i) = r.nan_at {
+        return Err(CxkpiError::MissingValue {
+            arg: "x".into(),
+            index: i,
+        });
+    }
     let mut counts = [0u64; 18];
-    let mut hits: Vec<(u8, usize)> = Vec::new();
-    let mut truncated = false;
-    let (mut e, mut cp, mut cm) = (0.0f64, 0.0f64, 0.0f64);
-    for (i, &v) in x.iter().enumerate() {
-        if v.is_nan() {
-            return Err(CxkpiError::MissingValue {
-                arg: "x".into(),
-                index: i,
-            });
-        }
-        let z = (v - mu) * inv;
-        let held = st.push(z);
-        let mut f = st.fire(held, point_rules, config.rules.firing) as u32;
-        f |= ((z.abs() > config.l) as u32) << 14;
-        e = lam * z + om * e;
-        if qt > 0.0 {
-            qt *= q;
-        }
-        // |e| > L sd_t  <=>  e² > L² asym (1 - qt)
-        f |= ((e * e > l2 * asym * (1.0 - qt)) as u32) << 15;
-        cp = (cp + z - k).max(0.0);
-        cm = (cm - z - k).max(0.0);
-        if cp > h {
-            f |= 1 << 16;
-            cp = 0.0;
-        }
-        if cm > h {
-            f |= 1 << 17;
-            cm = 0.0;
-        }
-        if f != 0 {
-            let mut g = f;
-            while g != 0 {
-                let b = g.trailing_zeros() as usize;
-                g &= g - 1;
-                counts[b] += 1;
-                if hits.len() < config.max_hits {
-                    hits.push((b as u8, i));
+    for (b, n) in counts.iter_mut().enumerate() {
+        *n = r.counts[b] + c.counts[b];
+    }
+    let total: u64 = counts.iter().sum();
+    let truncated = total > cap as u64;
+    // both hit lists are the first `cap` of their own rules in (index, bit) order: merge them
+    let mut hits: Vec<(u8, usize)> = Vec::with_capacity(r.hits.len() + c.hits.len());
+    let (mut a, mut b) = (r.hits.iter().peekable(), c.hits.iter().peekable());
+    while hits.len() < cap {
+        let next = match (a.peek(), b.peek()) {
+            (Some(&&p), Some(&&q)) => {
+                if (p.1, p.0) < (q.1, q.0) {
+                    a.next();
+                    p
                 } else {
-                    truncated = true;
+                    b.next();
+                    q
                 }
             }
-        }
+            (Some(&&p), None) => {
+                a.next();
+                p
+            }
+            (None, Some(&&q)) => {
+                b.next();
+                q
+            }
+            (None, None) => break,
+        };
+        hits.push(next);
     }
-    let n_use = st.useful as u64;
-    if enabled & (1 << 12) != 0
-        && n_use > 0
-        && st.longest_run as u64 > rules::anhoej_run_limit(n_use)
-    {
+    let an = r.anhoej;
+    let n_use = an.useful;
+    if enabled & (1 << 12) != 0 && n_use > 0 && an.longest_run > rules::anhoej_run_limit(n_use) {
         counts[12] += 1;
-        hits.push((12, st.longest_run_end));
+        hits.push((12, an.longest_run_end));
     }
-    if enabled & (1 << 13) != 0
-        && n_use >= 2
-        && (st.crossings as u64) < rules::anhoej_crossings_limit(n_use)
+    if enabled & (1 << 13) != 0 && n_use >= 2 && an.crossings < rules::anhoej_crossings_limit(n_use)
     {
         counts[13] += 1;
         hits.push((13, x.len() - 1));
@@ -1465,9 +1479,9 @@ pub fn monitor(x: &[f64], config: &MonitorConfig) -> Result<MonitorSummary> {
         }
     };
     let mut map = BTreeMap::new();
-    for (b, &c) in counts.iter().enumerate() {
+    for (b, &n) in counts.iter().enumerate() {
         if b >= 14 || enabled & (1 << b) != 0 {
-            map.insert(name(b).to_string(), c);
+            map.insert(name(b).to_string(), n);
         }
     }
     Ok(MonitorSummary {
@@ -1481,9 +1495,177 @@ pub fn monitor(x: &[f64], config: &MonitorConfig) -> Result<MonitorSummary> {
             })
             .collect(),
         truncated,
-        ewma: mu + e * config.sigma,
-        cusum: [cp * config.sigma, cm * config.sigma],
+        ewma: mu + c.e * config.sigma,
+        cusum: [c.cp * config.sigma, c.cm * config.sigma],
     })
+}
+
+/// Series shorter than this are monitored on the calling thread only.
+const PARALLEL_MIN_POINTS: usize = 1 << 15;
+
+/// Output of [`ewma_cusum_pass`].
+struct ChainOut {
+    /// Hits per bit (15 EWMA, 16 and 17 CUSUM upper and lower).
+    counts: [u64; 18],
+    /// The first `cap` of those hits as (bit, index), in index then bit order.
+    hits: Vec<(u8, usize)>,
+    /// Final EWMA of z.
+    e: f64,
+    /// Final upper and lower CUSUM of z.
+    cp: f64,
+    cm: f64,
+}
+
+/// Constants of the EWMA and CUSUM recurrences of [`monitor`].
+#[derive(Clone, Copy)]
+struct ChainParams {
+    mu: f64,
+    inv: f64,
+    lam: f64,
+    om: f64,
+    q: f64,
+    /// L²·λ/(2-λ): the limit is `l2a * (1 - qt)`, evaluated left to right as in L²·λ/(2-λ)·(1-qt).
+    l2a: f64,
+    k: f64,
+    h: f64,
+}
+
+/// Running values of the recurrences (z units) and qt = (1-λ)^(2t).
+#[derive(Clone, Copy)]
+struct ChainState {
+    e: f64,
+    cp: f64,
+    cm: f64,
+    qt: f64,
+}
+
+/// One block (at most 64 points) while 1 - qt differs from 1 (the limit still changes with t). Returns
+/// the EWMA, CUSUM-upper and CUSUM-lower signal words of the block.
+#[inline(never)]
+fn chain_block_warmup(xs: &[f64], p: ChainParams, s: &mut ChainState) -> [u64; 3] {
+    let (mut e, mut cp, mut cm, mut qt) = (s.e, s.cp, s.cm, s.qt);
+    let (mut fe, mut fp, mut fm) = (0u64, 0u64, 0u64);
+    for (j, &v) in xs.iter().enumerate() {
+        let z = (v - p.mu) * p.inv;
+        e = p.lam * z + p.om * e;
+        if qt > 0.0 {
+            qt *= p.q;
+        }
+        fe |= ((e * e > p.l2a * (1.0 - qt)) as u64) << j;
+        cp = (cp + z - p.k).max(0.0);
+        cm = (cm - z - p.k).max(0.0);
+        let up = cp > p.h;
+        let dn = cm > p.h;
+        fp |= (up as u64) << j;
+        fm |= (dn as u64) << j;
+        if up {
+            cp = 0.0;
+        }
+        if dn {
+            cm = 0.0;
+        }
+    }
+    *s = ChainState { e, cp, cm, qt };
+    [fe, fp, fm]
+}
+
+/// One block (at most 64 points) once 1 - qt is exactly 1: (1-λ)^(2t) only decreases, so it stays 1 and
+/// the limit is the constant `l2a * 1.0` (qt itself no longer matters). A separate function without calls,
+/// so the recurrences stay in registers; the resets are loop exits (branches), not selects on the critical
+/// path.
+#[inline(never)]
+fn chain_block_steady(xs: &[f64], p: ChainParams, s: &mut ChainState) -> [u64; 3] {
+    let (mut e, mut cp, mut cm) = (s.e, s.cp, s.cm);
+    let thr = p.l2a * 1.0;
+    let (mut fe, mut fp, mut fm) = (0u64, 0u64, 0u64);
+    let n = xs.len();
+    let mut j = 0;
+    while j < n {
+        while j < n {
+            let z = (xs[j] - p.mu) * p.inv;
+            e = p.lam * z + p.om * e;
+            fe |= ((e * e > thr) as u64) << j;
+            cp = (cp + z - p.k).max(0.0);
+            cm = (cm - z - p.k).max(0.0);
+            j += 1;
+            if (cp > p.h) | (cm > p.h) {
+                break;
+            }
+        }
+        if cp > p.h {
+            fp |= 1 << (j - 1);
+            cp = 0.0;
+        }
+        if cm > p.h {
+            fm |= 1 << (j - 1);
+            cm = 0.0;
+        }
+    }
+    s.e = e;
+    s.cp = cp;
+    s.cm = cm;
+    [fe, fp, fm]
+}
+
+/// The EWMA and CUSUM recurrences of [`monitor`] on z = (x - mu) * inv: e = λz + (1-λ)e with the exact
+/// time-varying limit e² > L²·λ/(2-λ)·(1-(1-λ)^(2t)); C⁺ = max(C⁺ + z - k, 0), C⁻ = max(C⁻ - z - k, 0), each
+/// reset to 0 after exceeding h. Serial dependency chains, evaluated in exactly this order.
+fn ewma_cusum_pass(x: &[f64], config: &MonitorConfig, cap: usize) -> ChainOut {
+    let lam = config.lambda;
+    let om = 1.0 - lam;
+    let asym = lam / (2.0 - lam);
+    let l2 = config.ewma_l * config.ewma_l;
+    let p = ChainParams {
+        mu: config.mu,
+        inv: 1.0 / config.sigma,
+        lam,
+        om,
+        q: om * om,
+        l2a: l2 * asym,
+        k: config.k,
+        h: config.h,
+    };
+    let mut st = ChainState {
+        e: 0.0,
+        cp: 0.0,
+        cm: 0.0,
+        qt: 1.0,
+    };
+    let mut out = ChainOut {
+        counts: [0; 18],
+        hits: Vec::new(),
+        e: 0.0,
+        cp: 0.0,
+        cm: 0.0,
+    };
+    // Blocks of 64 points; a block's signals are bit words, and the (rare) hits are listed after it.
+    for (bi, xs) in x.chunks(64).enumerate() {
+        let words = if 1.0 - st.qt != 1.0 {
+            chain_block_warmup(xs, p, &mut st)
+        } else {
+            chain_block_steady(xs, p, &mut st)
+        };
+        let any = words[0] | words[1] | words[2];
+        if any != 0 {
+            for (c, w) in out.counts[15..].iter_mut().zip(&words) {
+                *c += w.count_ones() as u64;
+            }
+            let mut g = any;
+            while g != 0 && out.hits.len() < cap {
+                let j = g.trailing_zeros();
+                g &= g - 1;
+                for (b, w) in (15u8..).zip(&words) {
+                    if (w >> j) & 1 == 1 && out.hits.len() < cap {
+                        out.hits.push((b, bi * 64 + j as usize));
+                    }
+                }
+            }
+        }
+    }
+    out.e = st.e;
+    out.cp = st.cp;
+    out.cm = st.cm;
+    out
 }
 
 /// In-control probability that a normal point lies strictly outside ±l: 2Φ(-l) (helper for docs).

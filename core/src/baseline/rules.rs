@@ -564,9 +564,473 @@ pub fn evaluate(chart: &ChartResult, config: &RulesConfig) -> Result<Vec<Signal>
         .collect())
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Bit-parallel evaluation over blocks of 64 points (the engine of `charts::monitor`)
+//
+// Every point rule is a pattern over a bounded window of per-point predicates, so a block of 64 points is
+// classified into one bit word per predicate (bit j = point base + j) and each rule becomes a few shifts and
+// ANDs over the word and the previous block's word ("k points in a row" = the AND of k shifted copies):
+//
+// | rule | streaming definition ([`RuleState::push`]) | bit form |
+// |---|---|---|
+// | WE1 / N1 | \|z\| > 3 | A3 |
+// | WE2 / N5 | z > 2 and ≥ 2 of the last 3 above 2 (same below) | A2 & (A2⁻¹ \| A2⁻²) \| same for B2 |
+// | WE3 / N6 | z > 1 and ≥ 4 of the last 5 above 1 | A1 & (≥ 3 of A1⁻¹..A1⁻⁴) \| same for B1 |
+// | WE4 / N2 | run ≥ 8 / ≥ 9 (run of equal non-zero sides) | 8 / 9 in a row of UP, or of DN |
+// | N3 | inc ≥ 6 or dec ≥ 6 (inc = 1 + rises in a row) | 5 in a row of DUP, or of DDN |
+// | N4 | alt + 1 ≥ 14 (alt = 1 + alternations in a row) | 12 in a row of ALT = DUP & DDN⁻¹ \| DDN & DUP⁻¹ |
+// | N7 / N8 | 15 in a row with \|z\| < 1 / 8 in a row with \|z\| > 1 | 15 in a row of W1 / 8 in a row of A1 \| B1 |
+//
+// (X⁻ᵏ = X shifted by k points; before the first point every predicate is false, which is the streaming
+// state's initial value.) `first_in_episode` keeps H & !H⁻¹. The Anhøj counters (crossings, useful points,
+// longest run with its first position) are additive or monotone: a block without points on the centre
+// updates them from the side word (popcount of the side changes, the position of the last change) and is
+// stepped point by point only when it holds a point on the centre, when no useful point precedes it, or when
+// a run in it could exceed the longest run so far (tested with the same "k in a row" form).
+
+const W_UP: usize = 0;
+const W_DN: usize = 1;
+const W_A1: usize = 2;
+const W_B1: usize = 3;
+const W_A2: usize = 4;
+const W_B2: usize = 5;
+const W_W1: usize = 6;
+const W_DUP: usize = 7;
+const W_DDN: usize = 8;
+const W_ALT: usize = 9;
+const N_WORDS: usize = 10;
+
+#[inline(always)]
+fn cat(cur: u64, prev: u64) -> u128 {
+    ((cur as u128) << 64) | prev as u128
+}
+
+/// Bit j set when the point j - k (counting into the previous block) has its bit set.
+#[inline(always)]
+fn back(cur: u64, prev: u64, k: u32) -> u64 {
+    ((cat(cur, prev) << k) >> 64) as u64
+}
+
+/// Bit j set when points j - k + 1 ..= j all have their bit set (1 <= k <= 64).
+#[inline(always)]
+fn in_a_row(cur: u64, prev: u64, k: u32) -> u64 {
+    let mut r = cat(cur, prev);
+    let mut covered = 1;
+    while covered < k {
+        let s = covered.min(k - covered);
+        r &= r << s;
+        covered += s;
+    }
+    (r >> 64) as u64
+}
+
+/// True when `x` holds `k` consecutive set bits (k >= 1).
+#[inline]
+fn has_ones_in_a_row(x: u64, k: u64) -> bool {
+    if k > 64 {
+        return false;
+    }
+    let mut r = x;
+    let mut covered = 1u64;
+    while covered < k && r != 0 {
+        let s = covered.min(k - covered);
+        r &= r >> s;
+        covered += s;
+    }
+    r != 0
+}
+
+/// At least 3 of the 4 words set.
+#[inline(always)]
+fn three_of_four(p1: u64, p2: u64, p3: u64, p4: u64) -> u64 {
+    (p1 & p2 & (p3 | p4)) | (p3 & p4 & (p1 | p2))
+}
+
+/// Anhøj counters (whole-series run and crossing statistics among the points off the centre).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AnhoejState {
+    /// Longest run on one side among the useful points.
+    pub longest_run: u64,
+    /// First point of the longest run.
+    pub longest_run_start: usize,
+    /// Point at which the longest run reached its length.
+    pub longest_run_end: usize,
+    arun: u64,
+    arun_start: usize,
+    /// Crossings between consecutive useful points.
+    pub crossings: u64,
+    /// Points not exactly on the centre.
+    pub useful: u64,
+    last_useful_side: i8,
+}
+
+impl AnhoejState {
+    /// The streaming step of [`RuleState::push`] (Anhøj part) for point `index` with value z.
+    #[inline]
+    fn step(&mut self, z: f64, index: usize) {
+        let up = z > 0.0;
+        let dn = z < 0.0;
+        let nz = up | dn;
+        let side: i8 = up as i8 - dn as i8;
+        let last = self.last_useful_side;
+        let cont = nz & (side == last);
+        let cross = nz & (last != 0) & (side != last);
+        self.crossings += cross as u64;
+        self.useful += nz as u64;
+        let fresh = nz & !cont;
+        self.arun = if cont {
+            self.arun + 1
+        } else if fresh {
+            1
+        } else {
+            self.arun
+        };
+        self.arun_start = if fresh { index } else { self.arun_start };
+        self.last_useful_side = if nz { side } else { last };
+        if self.arun > self.longest_run {
+            self.longest_run = self.arun;
+            self.longest_run_start = self.arun_start;
+            self.longest_run_end = index;
+        }
+    }
+
+    /// Advances over a block of `len` points with side words `up`/`dn` (bits >= len clear) and values `z`.
+    #[inline]
+    fn block(&mut self, up: u64, dn: u64, len: usize, base: usize, z: &[f64]) {
+        let valid = if len == 64 { !0u64 } else { (1u64 << len) - 1 };
+        let all_useful = (up | dn) == valid;
+        if all_useful && self.last_useful_side != 0 {
+            let ps = (self.last_useful_side > 0) as u64;
+            let changes = (up ^ ((up << 1) | ps)) & valid;
+            let first = changes.trailing_zeros().min(len as u32) as u64;
+            // the run carried in reaches arun + first; after the first change a run longer than the longest
+            // so far needs `longest` equal sides in a row after it
+            let after_first = if first >= 63 {
+                0
+            } else {
+                !((2u64 << first) - 1)
+            };
+            let same = !changes & valid & after_first;
+            if self.arun + first <= self.longest_run && !has_ones_in_a_row(same, self.longest_run) {
+                self.crossings += changes.count_ones() as u64;
+                self.useful += len as u64;
+                if changes == 0 {
+                    self.arun += len as u64;
+                } else {
+                    let p = 63 - changes.leading_zeros() as usize;
+                    self.arun = (len - p) as u64;
+                    self.arun_start = base + p;
+                }
+                self.last_useful_side = if (up >> (len - 1)) & 1 == 1 { 1 } else { -1 };
+                return;
+            }
+        }
+        for (j, &v) in z[..len].iter().enumerate() {
+            self.step(v, base + j);
+        }
+    }
+}
+
+/// `1 << j` for j = 0..64 (bit of point j in a block word).
+const POS: [u64; 64] = {
+    let mut t = [0u64; 64];
+    let mut i = 0;
+    while i < 64 {
+        t[i] = 1 << i;
+        i += 1;
+    }
+    t
+};
+
+/// `pos` when `c`, else 0 (a compare mask ANDed with the point's bit: vectorises to cmppd / andpd / orpd).
+#[inline(always)]
+fn bit_if(c: bool, pos: u64) -> u64 {
+    (c as u64).wrapping_neg() & pos
+}
+
+/// Per-point predicates of one block of 1 to 64 points: z = (x - mu) * inv is written to `zb`, and the
+/// words UP (z > 0), DN (z < 0), A1 (z > 1), B1 (z < -1), A2 (z > 2), B2 (z < -2), W1 (|z| < 1), DUP (z above
+/// the previous z, `prev_z` before the block), DDN (below it) are returned with A3 (|z| > 3) and |z| > l.
+/// Two loops of few accumulators each, so that both stay in registers.
+#[inline(always)]
+fn classify(
+    xs: &[f64],
+    zb: &mut [f64; 64],
+    prev_z: f64,
+    mu: f64,
+    inv: f64,
+    l: f64,
+) -> ([u64; N_WORDS], u64, u64) {
+    let len = xs.len();
+    for (zj, &v) in zb.iter_mut().zip(xs) {
+        *zj = (v - mu) * inv;
+    }
+    let mut zp = [0.0f64; 64];
+    zp[0] = prev_z;
+    zp[1..len].copy_from_slice(&zb[..len - 1]);
+    let (mut up, mut dn, mut a1, mut b1, mut a2, mut b2) = (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
+    for (&z, &pos) in zb[..len].iter().zip(&POS) {
+        up |= bit_if(z > 0.0, pos);
+        dn |= bit_if(z < 0.0, pos);
+        a1 |= bit_if(z > 1.0, pos);
+        b1 |= bit_if(z < -1.0, pos);
+        a2 |= bit_if(z > 2.0, pos);
+        b2 |= bit_if(z < -2.0, pos);
+    }
+    let (mut w1, mut a3, mut sh, mut dup, mut ddn) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    for ((&z, &p), &pos) in zb[..len].iter().zip(&zp).zip(&POS) {
+        let a = z.abs();
+        w1 |= bit_if(a < 1.0, pos);
+        a3 |= bit_if(a > 3.0, pos);
+        sh |= bit_if(a > l, pos);
+        dup |= bit_if(z > p, pos);
+        ddn |= bit_if(z < p, pos);
+    }
+    let mut w = [0u64; N_WORDS];
+    w[W_UP] = up;
+    w[W_DN] = dn;
+    w[W_A1] = a1;
+    w[W_B1] = b1;
+    w[W_A2] = a2;
+    w[W_B2] = b2;
+    w[W_W1] = w1;
+    w[W_DUP] = dup;
+    w[W_DDN] = ddn;
+    (w, a3, sh)
+}
+
+/// Output of [`block_rules`].
+pub(crate) struct BlockRulesOut {
+    /// Hits per bit (bits 0..12 run rules, 14 the Shewhart limit; others 0).
+    pub counts: [u64; 18],
+    /// The first `cap` hits as (bit, index), in index then bit order.
+    pub hits: Vec<(u8, usize)>,
+    /// Anhøj counters of the series (when either Anhøj rule is enabled).
+    pub anhoej: AnhoejState,
+    /// First index with a NaN value (processing stops there).
+    pub nan_at: Option<usize>,
+}
+
+/// Point rules (with the firing policy), the Shewhart limit |z| > `l` and the Anhøj counters over
+/// z = (x - mu) * inv, exactly as the point-by-point [`RuleState`] would give them.
+pub(crate) fn block_rules(
+    x: &[f64],
+    mu: f64,
+    inv: f64,
+    l: f64,
+    config: &RulesConfig,
+    cap: usize,
+) -> BlockRulesOut {
+    let enabled = config.mask();
+    let anhoej_on = enabled & (3 << 12) != 0;
+    let first_only = config.firing == Firing::FirstInEpisode;
+    let mut out = BlockRulesOut {
+        counts: [0; 18],
+        hits: Vec::new(),
+        anhoej: AnhoejState::default(),
+        nan_at: None,
+    };
+    let mut prev = [0u64; N_WORDS];
+    let mut prev_held = [0u64; 12];
+    let mut prev_z = f64::NAN;
+    let mut zb = [0.0f64; 64];
+    for (bi, xs) in x.chunks(64).enumerate() {
+        let base = bi * 64;
+        let len = xs.len();
+        let (mut w, a3, sh_l) = classify(xs, &mut zb, prev_z, mu, inv, l);
+        let sh = if l == 3.0 { a3 } else { sh_l };
+        let valid = if len == 64 { !0u64 } else { (1u64 << len) - 1 };
+        if (w[W_UP] | w[W_DN]) != valid {
+            // a point on the centre, or a NaN (z = NaN exactly when x is NaN or 0·inf)
+            if let Some(j) = xs.iter().position(|v| v.is_nan()) {
+                out.nan_at = Some(base + j);
+                return out;
+            }
+        }
+        if base == 0 {
+            // no difference before the first point
+            w[W_DUP] &= !1;
+            w[W_DDN] &= !1;
+        }
+        w[W_ALT] = (w[W_DUP] & back(w[W_DDN], prev[W_DDN], 1))
+            | (w[W_DDN] & back(w[W_DUP], prev[W_DUP], 1));
+        prev_z = zb[len - 1];
+        let (a1, pa1) = (w[W_A1], prev[W_A1]);
+        let (b1, pb1) = (w[W_B1], prev[W_B1]);
+        let (a2, pa2) = (w[W_A2], prev[W_A2]);
+        let (b2, pb2) = (w[W_B2], prev[W_B2]);
+        let r2 = (a2 & (back(a2, pa2, 1) | back(a2, pa2, 2)))
+            | (b2 & (back(b2, pb2, 1) | back(b2, pb2, 2)));
+        let r3 =
+            (a1 & three_of_four(
+                back(a1, pa1, 1),
+                back(a1, pa1, 2),
+                back(a1, pa1, 3),
+                back(a1, pa1, 4),
+            )) | (b1
+                & three_of_four(
+                    back(b1, pb1, 1),
+                    back(b1, pb1, 2),
+                    back(b1, pb1, 3),
+                    back(b1, pb1, 4),
+                ));
+        let (up, pup) = (w[W_UP], prev[W_UP]);
+        let (dn, pdn) = (w[W_DN], prev[W_DN]);
+        let run8 = in_a_row(up, pup, 8) | in_a_row(dn, pdn, 8);
+        let run9 = in_a_row(up, pup, 9) | in_a_row(dn, pdn, 9);
+        let n3 = in_a_row(w[W_DUP], prev[W_DUP], 5) | in_a_row(w[W_DDN], prev[W_DDN], 5);
+        let n4 = in_a_row(w[W_ALT], prev[W_ALT], 12);
+        let n7 = in_a_row(w[W_W1], prev[W_W1], 15);
+        let n8 = in_a_row(a1 | b1, pa1 | pb1, 8);
+        let held: [u64; 12] = [a3, r2, r3, run8, a3, run9, n3, n4, r2, r3, n7, n8];
+        let mut fired = [0u64; 15];
+        let mut any = sh;
+        for b in 0..12 {
+            let h = if enabled & (1 << b) != 0 { held[b] } else { 0 };
+            let f = if first_only {
+                h & !back(h, prev_held[b], 1)
+            } else {
+                h
+            };
+            prev_held[b] = h;
+            fired[b] = f;
+            any |= f;
+        }
+        fired[14] = sh;
+        if any != 0 {
+            for (c, f) in out.counts.iter_mut().zip(&fired) {
+                *c += f.count_ones() as u64;
+            }
+            if out.hits.len() < cap {
+                let mut g = any;
+                'points: while g != 0 {
+                    let j = g.trailing_zeros();
+                    g &= g - 1;
+                    for (b, f) in fired.iter().enumerate() {
+                        if (f >> j) & 1 == 1 {
+                            if out.hits.len() == cap {
+                                break 'points;
+                            }
+                            out.hits.push((b as u8, base + j as usize));
+                        }
+                    }
+                }
+            }
+        }
+        if anhoej_on {
+            out.anhoej.block(up, dn, len, base, &zb);
+        }
+        prev = w;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use proptest::prelude::*;
+
+    /// Runs of one side (some longer than a block), alternations, noise and points on the centre.
+    fn sided_series() -> impl Strategy<Value = Vec<f64>> {
+        prop::collection::vec((0u8..5, 1usize..150, any::<u64>()), 1..14).prop_map(|segs| {
+            let mut x = Vec::new();
+            for (kind, len, seed) in segs {
+                let mut st = seed | 1;
+                let mut unit = move || {
+                    st = st
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (st >> 11) as f64 / (1u64 << 53) as f64
+                };
+                let s = if unit() < 0.5 { 1.0 } else { -1.0 };
+                for j in 0..len {
+                    let u = unit();
+                    x.push(match kind {
+                        0 => {
+                            if u < 0.1 {
+                                0.0
+                            } else {
+                                u * 8.0 - 4.4
+                            }
+                        }
+                        1 => s * (0.2 + 3.0 * u),
+                        2 => s * if j % 2 == 0 { 1.5 } else { -0.5 },
+                        3 => 0.0,
+                        _ => {
+                            if u < 0.05 {
+                                0.0
+                            } else {
+                                s * (0.5 + u)
+                            }
+                        }
+                    });
+                }
+            }
+            x
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The block engine gives the streaming state's fired rules, hits and Anhøj counters.
+        #[test]
+        fn block_rules_equal_streaming(x in sided_series(), mask in 0u16..(1 << 12), first in any::<bool>(), cap in 0usize..40, l in prop::sample::select(vec![3.0, 2.0, 0.5])) {
+            let on = |b: u16| mask & (1 << b) != 0;
+            let cfg = RulesConfig {
+                western_electric_1: on(0),
+                western_electric_2: on(1),
+                western_electric_3: on(2),
+                western_electric_4: on(3),
+                nelson_1: on(4),
+                nelson_2: on(5),
+                nelson_3: on(6),
+                nelson_4: on(7),
+                nelson_5: on(8),
+                nelson_6: on(9),
+                nelson_7: on(10),
+                nelson_8: on(11),
+                anhoej_runs: true,
+                anhoej_crossings: false,
+                firing: if first { Firing::FirstInEpisode } else { Firing::EveryPoint },
+            };
+            let out = block_rules(&x, 0.0, 1.0, l, &cfg, cap);
+            let mut st = RuleState::default();
+            let mut counts = [0u64; 18];
+            let mut hits = Vec::new();
+            for (i, &z) in x.iter().enumerate() {
+                let held = st.push(z);
+                let f = st.fire(held, cfg.mask() & POINT_RULES, cfg.firing) as u32 | ((z.abs() > l) as u32) << 14;
+                for (b, c) in counts.iter_mut().enumerate() {
+                    if (f >> b) & 1 == 1 {
+                        *c += 1;
+                        if hits.len() < cap {
+                            hits.push((b as u8, i));
+                        }
+                    }
+                }
+            }
+            prop_assert!(out.nan_at.is_none());
+            prop_assert_eq!(out.counts, counts);
+            prop_assert_eq!(out.hits, hits);
+            let a = out.anhoej;
+            prop_assert_eq!(a.longest_run, st.longest_run as u64);
+            prop_assert_eq!(a.longest_run_start, st.longest_run_start);
+            prop_assert_eq!(a.longest_run_end, st.longest_run_end);
+            prop_assert_eq!(a.crossings, st.crossings as u64);
+            prop_assert_eq!(a.useful, st.useful as u64);
+        }
+    }
+
+    #[test]
+    fn block_rules_nan_index() {
+        let mut x = vec![0.5; 300];
+        x[200] = f64::NAN;
+        x[250] = f64::NAN;
+        let out = block_rules(&x, 0.0, 1.0, 3.0, &RulesConfig::all(), 10);
+        assert_eq!(out.nan_at, Some(200));
+    }
 
     #[test]
     fn zigzag_numbers() {
