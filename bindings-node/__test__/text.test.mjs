@@ -22,6 +22,10 @@ test('tagThemes: folding, negation, parents, coverage', () => {
   assert.equal(t.shareUntagged, 0.25)
   assert.equal(t.coverage, 0.75)
   assert.equal(t.negationPolicy, 'suppress')
+  // A null or a number among the verbatims is a coded error naming its index, not a napi type error.
+  assert.throws(() => cx.tagThemes(TAX, ['ok', null]), { code: 'CXKPI_INVALID_ARGUMENT', message: /verbatims\[1\]/ })
+  assert.throws(() => cx.tagThemes(TAX, ['ok', 3]), { code: 'CXKPI_INVALID_ARGUMENT' })
+  assert.throws(() => cx.tagThemes(TAX, ['ok'], [null]), { code: 'CXKPI_INVALID_ARGUMENT', message: /languages\[0\]/ })
 })
 
 test('parseTaxonomy reads the sample TOML and validation errors are coded', () => {

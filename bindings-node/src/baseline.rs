@@ -59,7 +59,29 @@ fn dates(v: Js, arg_name: &str) -> Res<Vec<series::Date>> {
 }
 
 fn stl_core(values: &[f64], o: &Value) -> Res<Tree> {
-    Tree::of(&stl::stl(values, &parse_options(o)?)?)
+    stl_tree(stl::stl(values, &parse_options(o)?)?)
+}
+
+/// An STL result whose per-day components are `Float64Array`s (the vectors are moved, not re-serialised).
+fn stl_tree(mut r: stl::StlResult) -> Res<Tree> {
+    let cols = [
+        ("seasonal", std::mem::take(&mut r.seasonal)),
+        ("trend", std::mem::take(&mut r.trend)),
+        ("remainder", std::mem::take(&mut r.remainder)),
+        ("weights", std::mem::take(&mut r.weights)),
+    ];
+    let mut t = Tree::of(&r)?;
+    for (k, v) in cols {
+        if let Some(f) = t.field_mut(k) {
+            *f = Tree::F64s(v);
+        }
+    }
+    Ok(t)
+}
+
+fn stl_batch_tree(refs: &[&[f64]], o: &Value) -> Res<Tree> {
+    let rs = stl::stl_batch(refs, &parse_options(o)?)?;
+    Ok(Tree::Seq(rs.into_iter().map(stl_tree).collect::<Res<_>>()?))
 }
 
 /// STL decomposition with every parameter exposed; unset ones take the preset's defaults (`preset`:
@@ -96,10 +118,7 @@ pub fn stl_batch(env: Env, series: Unknown, options: Option<Unknown>) -> napi::R
             cols.push(column(s.element(i)?, &format!("series[{i}]"))?.into_owned());
         }
         let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
-        Tree::of(&stl::stl_batch(
-            &refs,
-            &parse_options(&opts(opt_arg(&env, &options))?)?,
-        )?)
+        stl_batch_tree(&refs, &opts(opt_arg(&env, &options))?)
     })
 }
 
@@ -122,7 +141,7 @@ pub fn stl_batch_async(env: Env, series: Unknown, options: Option<Unknown>) -> A
         let o = opts(opt_arg(&env, &options))?;
         Ok(Box::new(move || {
             let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
-            Tree::of(&stl::stl_batch(&refs, &parse_options(&o)?)?)
+            stl_batch_tree(&refs, &o)
         }))
     })
 }

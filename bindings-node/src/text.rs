@@ -19,6 +19,7 @@ use cxkpi::CxkpiError;
 use crate::convert::{code_column, column, object, opt_column, options_split, Js, Tree};
 use crate::error::{invalid, Res};
 use crate::metrics::{arg, opt_arg, run};
+use crate::quality::strings;
 
 fn from_map<T: DeserializeOwned>(v: Value, arg_name: &str) -> Res<T> {
     serde_json::from_value(v).map_err(|e| invalid(arg_name, e.to_string()))
@@ -72,10 +73,17 @@ pub fn parse_taxonomy(env: Env, text: String, format: String) -> napi::Result<Tr
 pub fn tag_themes(
     env: Env,
     taxonomy: Value,
-    verbatims: Vec<String>,
-    languages: Option<Vec<String>>,
+    verbatims: Unknown,
+    languages: Option<Unknown>,
 ) -> napi::Result<Tree> {
     run(&env, || {
+        // Read here (not by napi) so that a null or a number in the array is a CXKPI_INVALID_ARGUMENT
+        // naming its index.
+        let verbatims = strings(arg(&env, &verbatims), "verbatims")?;
+        let languages = match opt_arg(&env, &languages) {
+            Some(l) => Some(strings(l, "languages")?),
+            None => None,
+        };
         let tax = Taxonomy::from_value(&taxonomy)?;
         let tagger = ThemeTagger::new(&tax)?;
         let t = match &languages {

@@ -6,9 +6,9 @@
 //! numpy datetime64[D]); options and event calendars are dicts parsed by the core with serde. The GIL is
 //! released around every core call; results go back as dicts of the core's fields.
 
-use numpy::PyReadonlyArray1;
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::PyAny;
+use pyo3::types::{PyAny, PyDict, PyList};
 use serde_json::Value;
 
 use cxkpi::baseline::{changepoint, decompose, events, expected, series, significance, stl};
@@ -41,7 +41,25 @@ fn baseline_stl<'py>(
     let o = json(py, options.as_ref(), "options")?;
     let v = slice(&values);
     let r = py.detach(|| stl::stl(&v, &parse_options(&o)?)).py(py)?;
-    to_py(py, &r)
+    stl_to_py(py, r)
+}
+
+/// An STL result as a dict whose per-day components are numpy arrays (the vectors are moved, not copied).
+fn stl_to_py(py: Python<'_>, mut r: stl::StlResult) -> PyResult<Obj<'_>> {
+    let cols = [
+        ("seasonal", std::mem::take(&mut r.seasonal)),
+        ("trend", std::mem::take(&mut r.trend)),
+        ("remainder", std::mem::take(&mut r.remainder)),
+        ("weights", std::mem::take(&mut r.weights)),
+    ];
+    let obj = to_py(py, &r)?;
+    {
+        let d = obj.cast::<PyDict>()?;
+        for (k, v) in cols {
+            d.set_item(k, PyArray1::from_vec(py, v))?;
+        }
+    }
+    Ok(obj)
 }
 
 /// STL of many series with the same options, in parallel across series.
@@ -58,7 +76,11 @@ fn baseline_stl_batch<'py>(
     let r = py
         .detach(|| stl::stl_batch(&refs, &parse_options(&o)?))
         .py(py)?;
-    to_py(py, &r)
+    let out = PyList::empty(py);
+    for one in r {
+        out.append(stl_to_py(py, one)?)?;
+    }
+    Ok(out.into_any())
 }
 
 /// MSTL (statsmodels conventions).

@@ -28,7 +28,8 @@ def test_stl_presets_and_frame() -> None:
 def test_stl_batch_equals_single() -> None:
     rs = cxkpi.stl_batch([X, X[::-1].copy(), list(X + 1.0)], 7)
     assert rs[1].to_dict() == cxkpi.stl(X[::-1].copy(), 7).to_dict()
-    assert rs[2].trend == cxkpi.stl(X + 1.0, 7).trend
+    assert isinstance(rs[2].trend, np.ndarray) and rs[2].trend.dtype == np.float64
+    assert np.array_equal(rs[2].trend, cxkpi.stl(X + 1.0, 7).trend)
 
 
 def test_decompose_and_missing_policy() -> None:

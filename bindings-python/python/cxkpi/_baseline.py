@@ -56,6 +56,10 @@ class SeriesResult(_Result):
     def __reduce__(self) -> Tuple[Any, Tuple[Dict[str, Any], str]]:  # type: ignore[override]
         return (type(self), (self._d, self._kind))
 
+    def to_dict(self) -> Dict[str, Any]:
+        """The result's fields as a plain dict (numpy component arrays of STL results as lists of floats)."""
+        return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in self._d.items()}
+
     def __repr__(self) -> str:
         keys = [k for k, v in self._d.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)]
         shown = ", ".join(f"{k}={self._d[k]!r}" for k in keys[:6])
@@ -66,7 +70,8 @@ class SeriesResult(_Result):
         start date; MSTL seasonal components as ``seasonal_<period>``; change detection: the segments)."""
         import pandas as pd
 
-        d = self._d
+        # numpy component arrays (STL) count as per-day columns like lists do.
+        d = {k: (list(v) if isinstance(v, np.ndarray) else v) for k, v in self._d.items()}
         if self._kind == "detect_changes":
             return pd.DataFrame(d["segments"])
         cols: Dict[str, Any] = {}
@@ -156,14 +161,16 @@ def stl(values: Any, period: int = 7, *, preset: str = "statsmodels", missing: s
     ``params``: ``seasonal_length``, ``periodic``, ``trend_length``, ``low_pass_length``, ``seasonal_degree``,
     ``trend_degree``, ``low_pass_degree``, ``seasonal_jump``, ``trend_jump``, ``low_pass_jump``,
     ``inner_loops``, ``outer_loops``, ``robust``; unset ones take the preset's defaults (recorded in
-    ``parameters``). ``missing``: ``"error"`` or ``"interpolate_linear"``.
+    ``parameters``). ``missing``: ``"error"`` or ``"interpolate_linear"``. The components ``seasonal``,
+    ``trend``, ``remainder`` and ``weights`` are float64 numpy arrays (``to_dict()`` gives them as lists).
     """
     o = _opts(period=period, preset=preset, missing=missing, **params)
     return SeriesResult(_cxkpi.baseline_stl(as_f64(values), o), "stl")
 
 
 def stl_batch(series: Sequence[Any], period: int = 7, *, preset: str = "statsmodels", missing: str = "error", **params: Any) -> List[SeriesResult]:
-    """STL of many series with the same options, run in parallel across series (each result equals :func:`stl`)."""
+    """STL of many series with the same options, run in parallel across series (each result equals :func:`stl`;
+    components as numpy arrays). The series are read in place (float64 arrays are not copied)."""
     cols = [as_f64(s, f"series[{i}]") for i, s in enumerate(series)]
     o = _opts(period=period, preset=preset, missing=missing, **params)
     return [SeriesResult(r, "stl") for r in _cxkpi.baseline_stl_batch(cols, o)]
