@@ -411,7 +411,8 @@ pub fn detect_changes(values: &[f64], opts: &ChangepointOptions) -> Result<Chang
                 }
                 f[t] = best;
                 last[t] = arg;
-                // prune: keep s with f[s] + cost(s, t) <= f[t] (K = 0; + ln terms keep MBIC valid only approximately)
+                // prune: keep s with f[s] + cost(s, t) + K <= f[t]. K = 0 for the squared-error cost; with MBIC's
+                // ln(length) per segment, ln a + ln b <= ln(a + b) + ln n, so K = -ln n keeps the pruning exact.
                 let keep: Vec<usize> = cand
                     .iter()
                     .zip(&vals)
