@@ -211,56 +211,6 @@ pub fn bridge_series_value(
     )?))
 }
 
-fn str_of<'a>(input: &'a Value, key: &str) -> Result<&'a str> {
-    input[key]
-        .as_str()
-        .ok_or_else(|| CxkpiError::invalid(key, "expected a string"))
-}
-
-/// One entry point for the bindings: `function` is `in_force` (`registry`, `id`, `date`), `history`
-/// (`registry`, `id`), `retire` (`registry`, `id`, `date`, `approver`, `reason`), `stamp` (`registry`, `id`,
-/// `date`, `lineage`), `bridge` (`bridge`: a spec), `apply_bridge` (`bridge`, `values`), `bridge_series`
-/// (`bridge`, `periods`, `values`, `break_period`), `registry_from_text` (`text`, `format`).
-pub fn call(function: &str, input: &Value) -> Result<Value> {
-    let reg = &input["registry"];
-    match function {
-        "in_force" => in_force_value(reg, str_of(input, "id")?, str_of(input, "date")?),
-        "history" => history_value(reg, str_of(input, "id")?),
-        "retire" => retire_value(
-            reg,
-            str_of(input, "id")?,
-            str_of(input, "date")?,
-            str_of(input, "approver")?,
-            str_of(input, "reason")?,
-        ),
-        "stamp" => stamp_value(
-            reg,
-            str_of(input, "id")?,
-            str_of(input, "date")?,
-            input.get("lineage"),
-        ),
-        "bridge" => fit_bridge_value(&input["bridge"]),
-        "apply_bridge" => apply_bridge_value(&input["bridge"], &input["values"]),
-        "bridge_series" => {
-            let periods: Vec<String> = serde_json::from_value(input["periods"].clone())
-                .map_err(|_| CxkpiError::invalid("periods", "expected a list of period names"))?;
-            bridge_series_value(
-                &input["bridge"],
-                &periods,
-                &input["values"],
-                str_of(input, "break_period")?,
-            )
-        }
-        "registry_from_text" => registry_from_text(str_of(input, "text")?, str_of(input, "format")?),
-        other => Err(CxkpiError::UnknownMethod {
-            arg: "function".into(),
-            value: other.into(),
-            expected: "in_force, history, retire, stamp, bridge, apply_bridge, bridge_series, registry_from_text"
-                .into(),
-        }),
-    }
-}
-
 #[cfg(test)]
 mod binding_helper_tests {
     use super::*;

@@ -221,61 +221,6 @@ pub fn reconcile_value(a: &Value, b: &Value, options: Option<&Value>) -> Result<
     )?))
 }
 
-fn rest(input: &Value, skip: &[&str]) -> Value {
-    Value::Object(
-        input
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .filter(|(k, _)| !skip.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    )
-}
-
-fn str_of<'a>(input: &'a Value, key: &str) -> Result<&'a str> {
-    input[key]
-        .as_str()
-        .ok_or_else(|| CxkpiError::invalid(key, "expected a string"))
-}
-
-/// One entry point for the bindings: `function` is `validate` (`rules`, `columns`), `suppress` (`counts`
-/// and the options), `view_policy` (`policy`, `role`, `level`, `fields`), `reconcile` (`a`, `b` and the
-/// options), `rules_from_text` / `view_policy_from_text` (`text`, `format`).
-pub fn call(function: &str, input: &Value) -> Result<Value> {
-    match function {
-        "validate" => validate_value(&input["rules"], &input["columns"]),
-        "suppress" => suppress_value(&input["counts"], Some(&rest(input, &["counts"]))),
-        "view_policy" => {
-            let fields: Vec<String> = match &input["fields"] {
-                Value::Null => vec![],
-                v => serde_json::from_value(v.clone())
-                    .map_err(|_| CxkpiError::invalid("fields", "expected a list of field names"))?,
-            };
-            view_value(
-                &input["policy"],
-                str_of(input, "role")?,
-                str_of(input, "level")?,
-                &fields,
-            )
-        }
-        "reconcile" => reconcile_value(&input["a"], &input["b"], Some(&rest(input, &["a", "b"]))),
-        "rules_from_text" => rules_from_text(str_of(input, "text")?, str_of(input, "format")?),
-        "view_policy_from_text" => {
-            view_policy_from_text(str_of(input, "text")?, str_of(input, "format")?)
-        }
-        other => Err(CxkpiError::UnknownMethod {
-            arg: "function".into(),
-            value: other.into(),
-            expected:
-                "validate, suppress, view_policy, reconcile, rules_from_text, view_policy_from_text"
-                    .into(),
-        }),
-    }
-}
-
 #[cfg(test)]
 mod binding_helper_tests {
     use super::*;
