@@ -79,6 +79,16 @@ fn stl_tree(mut r: stl::StlResult) -> Res<Tree> {
     Ok(t)
 }
 
+/// The columns of `stlBatch` (each copied, so that the async variant can own them).
+fn series_columns(s: Js) -> Res<Vec<Vec<f64>>> {
+    if !s.is_array() {
+        return Err(invalid("series", "must be an array of columns"));
+    }
+    (0..s.array_len())
+        .map(|i| Ok(column(s.element(i)?, &format!("series[{i}]"))?.into_owned()))
+        .collect()
+}
+
 fn stl_batch_tree(refs: &[&[f64]], o: &Value) -> Res<Tree> {
     let rs = stl::stl_batch(refs, &parse_options(o)?)?;
     Ok(Tree::Seq(rs.into_iter().map(stl_tree).collect::<Res<_>>()?))
@@ -108,15 +118,7 @@ pub fn stl(env: Env, values: Unknown, options: Option<Unknown>) -> napi::Result<
 )]
 pub fn stl_batch(env: Env, series: Unknown, options: Option<Unknown>) -> napi::Result<Tree> {
     run(&env, || {
-        let s = arg(&env, &series);
-        if !s.is_array() {
-            return Err(invalid("series", "must be an array of columns"));
-        }
-        let n = s.array_len();
-        let mut cols = Vec::with_capacity(n as usize);
-        for i in 0..n {
-            cols.push(column(s.element(i)?, &format!("series[{i}]"))?.into_owned());
-        }
+        let cols = series_columns(arg(&env, &series))?;
         let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
         stl_batch_tree(&refs, &opts(opt_arg(&env, &options))?)
     })
@@ -129,15 +131,7 @@ pub fn stl_batch(env: Env, series: Unknown, options: Option<Unknown>) -> napi::R
 )]
 pub fn stl_batch_async(env: Env, series: Unknown, options: Option<Unknown>) -> AsyncTask<Job> {
     spawn(|| {
-        let s = arg(&env, &series);
-        if !s.is_array() {
-            return Err(invalid("series", "must be an array of columns"));
-        }
-        let n = s.array_len();
-        let mut cols = Vec::with_capacity(n as usize);
-        for i in 0..n {
-            cols.push(column(s.element(i)?, &format!("series[{i}]"))?.into_owned());
-        }
+        let cols = series_columns(arg(&env, &series))?;
         let o = opts(opt_arg(&env, &options))?;
         Ok(Box::new(move || {
             let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
